@@ -1,0 +1,45 @@
+package dev.sluice.bindings;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * The socket queue-size ioctls: {@code SIOCOUTQ}, {@code SIOCOUTQNSD}, {@code SIOCINQ}.
+ * Allocation-free.
+ */
+public final class SockIoctl {
+    private SockIoctl() {}
+
+    // int ioctl(int fd, unsigned long request, ...): the third argument here is always an int*.
+    private static final MethodHandle IOCTL = LibC.downcallVariadic("ioctl",
+        FunctionDescriptor.of(LibC.C_INT, LibC.C_INT, LibC.C_LONG, LibC.C_POINTER), 2, true);
+
+    /** Bytes in the socket's send queue, sent or not, not yet acknowledged. */
+    public static int outq(int fd) {
+        return ioctlInt(fd, SockOpt.SIOCOUTQ, "ioctl(SIOCOUTQ)");
+    }
+
+    /** Bytes in the socket's send queue not yet sent ({@code tcpi_notsent_bytes} without TCP_INFO). */
+    public static int outqNotSent(int fd) {
+        return ioctlInt(fd, SockOpt.SIOCOUTQNSD, "ioctl(SIOCOUTQNSD)");
+    }
+
+    /** Bytes received and not yet read. */
+    public static int inq(int fd) {
+        return ioctlInt(fd, SockOpt.SIOCINQ, "ioctl(SIOCINQ)");
+    }
+
+    private static int ioctlInt(int fd, int request, String call) {
+        CallScratch s = CallScratch.get();
+        int rc;
+        try {
+            rc = (int) IOCTL.invokeExact(s.callState, fd, (long) request, s.intValue);
+        } catch (Throwable t) {
+            throw Throwables.unexpected(t);
+        }
+        if (rc != 0) {
+            throw new ErrnoException(call + " fd=" + fd, LibC.errno(s.callState));
+        }
+        return s.intValue.get(LibC.C_INT, 0);
+    }
+}
