@@ -66,4 +66,49 @@ public final class SockOpt {
     public static final int SIOCOUTQ = 0x5411;
     /** Bytes in the send queue not yet sent. */
     public static final int SIOCOUTQNSD = 0x894B;
+
+    /** {@code "SOL_TCP, TCP_INFO"} for known pairs, the numbers otherwise; for error messages. */
+    static String describe(int level, int option) {
+        String l;
+        String o = null;
+        switch (level) {
+            case SOL_SOCKET -> {
+                l = "SOL_SOCKET";
+                o = switch (option) {
+                    case SO_TYPE -> "SO_TYPE";
+                    case SO_SNDBUF -> "SO_SNDBUF";
+                    case SO_RCVBUF -> "SO_RCVBUF";
+                    case SO_PRIORITY -> "SO_PRIORITY";
+                    case SO_PROTOCOL -> "SO_PROTOCOL";
+                    case SO_DOMAIN -> "SO_DOMAIN";
+                    default -> null;
+                };
+            }
+            case SOL_IP -> {
+                l = "SOL_IP";
+                o = switch (option) {
+                    case IP_TOS -> "IP_TOS";
+                    case IP_HDRINCL -> "IP_HDRINCL";
+                    case IP_MTU_DISCOVER -> "IP_MTU_DISCOVER";
+                    case IP_MTU -> "IP_MTU";
+                    default -> null;
+                };
+            }
+            case SOL_TCP -> {
+                l = "SOL_TCP";
+                o = switch (option) {
+                    case TCP_NODELAY -> "TCP_NODELAY";
+                    case TCP_INFO -> "TCP_INFO";
+                    case TCP_NOTSENT_LOWAT -> "TCP_NOTSENT_LOWAT";
+                    default -> null;
+                };
+            }
+            case SOL_UDP -> {
+                l = "SOL_UDP";
+                o = option == UDP_SEGMENT ? "UDP_SEGMENT" : null;
+            }
+            default -> l = Integer.toString(level);
+        }
+        return l + ", " + (o != null ? o : Integer.toString(option));
+    }
 }

@@ -44,7 +44,8 @@ public final class Sockets {
             throw Throwables.unexpected(t);
         }
         if (fd < 0) {
-            throw new ErrnoException("socket(" + domain + ", " + type + ", " + protocol + ")", LibC.errno(s.callState));
+            throw new ErrnoException("socket(domain=" + domain + ", type=" + type + ", protocol=" + protocol + ")",
+                LibC.errno(s.callState));
         }
         return fd;
     }
@@ -115,7 +116,7 @@ public final class Sockets {
         } catch (Throwable t) {
             throw Throwables.unexpected(t);
         }
-        check(rc, s, "setsockopt(" + level + ", " + option + ", " + value + ") fd=" + fd);
+        check(rc, s, "setsockopt(" + SockOpt.describe(level, option) + ", " + value + ") fd=" + fd);
     }
 
     /** {@code getsockopt(fd, level, option)} for an {@code int} option. */
@@ -128,7 +129,7 @@ public final class Sockets {
         } catch (Throwable t) {
             throw Throwables.unexpected(t);
         }
-        check(rc, s, "getsockopt(" + level + ", " + option + ") fd=" + fd);
+        check(rc, s, "getsockopt(" + SockOpt.describe(level, option) + ") fd=" + fd);
         return s.intValue.get(LibC.C_INT, 0);
     }
 
