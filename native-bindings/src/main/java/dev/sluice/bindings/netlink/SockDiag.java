@@ -74,29 +74,9 @@ public final class SockDiag implements AutoCloseable {
      * @throws NetlinkException when a reply is malformed
      */
     public List<DiagSocket> dump(DiagFilter filter) {
-        List<DiagSocket> out = new ArrayList<>();
-        int[] familyStart = {0};
-        dump(filter, new DiagVisitor() {
-            private int family = -1;
-
-            @Override
-            public void socket(DiagSocketView s) {
-                if (s.family() != family) { // first socket of the next family's dump
-                    family = s.family();
-                    familyStart[0] = out.size();
-                }
-                out.add(s.toDiagSocket());
-            }
-
-            @Override
-            public void restarted(int f) {
-                // Drop what the interrupted dump of this family delivered; it comes again.
-                if (f == family) {
-                    out.subList(familyStart[0], out.size()).clear();
-                }
-            }
-        });
-        return out;
+        Collector collector = new Collector();
+        dump(filter, collector);
+        return collector.sockets;
     }
 
     /**
@@ -155,6 +135,24 @@ public final class SockDiag implements AutoCloseable {
     @Override
     public void close() {
         socket.close();
+    }
+
+    /** Copies every socket; on a restart drops the copies of the restarted family (the last ones). */
+    static final class Collector implements DiagVisitor {
+        final List<DiagSocket> sockets = new ArrayList<>();
+
+        @Override
+        public void socket(DiagSocketView s) {
+            sockets.add(s.toDiagSocket());
+        }
+
+        @Override
+        public void restarted(int family) {
+            // Families are dumped one after the other, so the restarted one's copies are at the end.
+            while (!sockets.isEmpty() && sockets.getLast().family() == family) {
+                sockets.removeLast();
+            }
+        }
     }
 
     /** Parses each reply message into the reused view and passes it on; allocates nothing. */

@@ -1,6 +1,7 @@
 package dev.sluice.bindings.netlink;
 
 import dev.sluice.bindings.ChannelFd;
+import dev.sluice.bindings.SockIoctl;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -54,6 +55,20 @@ final class Conn implements AutoCloseable {
             total += n;
         }
         return total;
+    }
+
+    /** Waits (bounded) until the client's unsent byte count stops changing: in-flight ACKs have landed. */
+    void settle() throws IOException, InterruptedException {
+        int fd = ChannelFd.of(client);
+        int last = -1;
+        for (int i = 0; i < 100; i++) {
+            int now = SockIoctl.outqNotSent(fd);
+            if (now == last) {
+                return;
+            }
+            last = now;
+            Thread.sleep(20);
+        }
     }
 
     /** The inode of the socket behind {@code fd}, from its {@code /proc/self/fd} link. */

@@ -33,6 +33,7 @@ class SockDiagKernelTest {
         try (Conn c = new Conn(InetAddress.getByName("127.0.0.1"), 16 * 1024); SockDiag diag = SockDiag.open()) {
             long written = c.fill();
             assertTrue(written > 0);
+            c.settle();
             int port = c.port();
             List<DiagSocket> all = diag.dump(DiagFilter.all().withPort(port));
             for (DiagSocket s : all) {
@@ -70,7 +71,6 @@ class SockDiagKernelTest {
             assertTrue(notsent > 0, "a receiver that never reads leaves data unsent");
             assertEquals(direct.get(TcpInfoField.NOTSENT_BYTES), notsent);
             assertEquals(SockIoctl.outqNotSent(fd), notsent);
-            assertEquals(direct.get(TcpInfoField.SND_CWND), client.tcpInfo().get(TcpInfoField.SND_CWND));
             assertEquals(TcpState.ESTABLISHED.number(), client.tcpInfo().get(TcpInfoField.STATE));
 
             assertNotNull(client.congestion(), "INET_DIAG_CONG requested");
