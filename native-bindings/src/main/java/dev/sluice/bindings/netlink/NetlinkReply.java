@@ -145,7 +145,9 @@ public final class NetlinkReply {
                 if (payloadLen >= 4) {
                     int error = Nl.s32(s, payload);
                     if (error < 0) {
-                        fail(error, null);
+                        // Extended-ack attributes, if any, follow the int directly.
+                        fail(error, (flags & Netlink.NLM_F_ACK_TLVS) != 0
+                            ? extAckText(s, payload + 4, off + len) : null);
                     }
                 }
             }
@@ -208,6 +210,11 @@ public final class NetlinkReply {
         if (echoedLen < NlMsgHdr.SIZE || a > end) {
             return null;
         }
+        return extAckText(s, a, end);
+    }
+
+    /** The {@code NLMSGERR_ATTR_MSG} among the attributes in {@code [a, end)}, or null; never throws. */
+    private String extAckText(MemorySegment s, long a, long end) {
         try {
             while (a < end) {
                 int alen = RtAttr.checkedLength(s, a, end, request);

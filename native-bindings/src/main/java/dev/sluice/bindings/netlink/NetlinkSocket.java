@@ -44,15 +44,25 @@ public final class NetlinkSocket implements AutoCloseable {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
     private static final int SO_RCVTIMEO = 20; // asm-generic SO_RCVTIMEO_OLD: struct timeval of two longs on LP64
-    private static final int MSG_PEEK = 0x2;
+    static final int MSG_PEEK = 0x2;
 
     private static final MethodHandle GETSOCKNAME = LibC.downcall("getsockname",
         FunctionDescriptor.of(LibC.C_INT, LibC.C_INT, LibC.C_POINTER, LibC.C_POINTER), true);
     private static final MethodHandle SETSOCKOPT = LibC.downcall("setsockopt",
         FunctionDescriptor.of(LibC.C_INT, LibC.C_INT, LibC.C_INT, LibC.C_INT, LibC.C_POINTER, LibC.C_INT), true);
 
+    /** The two calls an exchange makes; tests replace them with a scripted kernel. */
+    interface Wire {
+        /** {@code sendto} to the kernel: bytes sent. */
+        long send(MemorySegment buf, int len);
+
+        /** {@code recvfrom} with {@code flags}: bytes (the full datagram's with MSG_TRUNC), or -1 when none came. */
+        long receive(MemorySegment buf, long len, int flags, MemorySegment addr, MemorySegment addrLen);
+    }
+
     private final int fd;
     private final int protocol;
+    private final Wire wire;
     private final int portId;
     private final Arena arena;
     private final MemorySegment callState;
@@ -71,7 +81,8 @@ public final class NetlinkSocket implements AutoCloseable {
     private boolean broken;
     private boolean closed;
 
-    private NetlinkSocket(int fd, int protocol, int bufferBytes, Duration timeout) {
+    /** A socket on {@code fd}, or, when {@code scripted} is not null, a socketless one for tests. */
+    private NetlinkSocket(int fd, int protocol, int bufferBytes, Duration timeout, Wire scripted, int scriptedPortId) {
         this.fd = fd;
         this.protocol = protocol;
         this.arena = Arena.ofShared();
@@ -81,6 +92,26 @@ public final class NetlinkSocket implements AutoCloseable {
             peerLen = arena.allocate(LibC.C_INT);
             kernel = arena.allocate(SockaddrNl.LAYOUT);
             SockaddrNl.set(kernel, 0);
+            growRx(bufferBytes);
+            txArena = Arena.ofShared();
+            tx = txArena.allocate(4096, 8);
+            seq = (int) (System.nanoTime() & 0x3fff_ffff) | 1;
+            if (scripted != null) {
+                wire = scripted;
+                portId = scriptedPortId;
+                return;
+            }
+            wire = new Wire() {
+                @Override
+                public long send(MemorySegment buf, int len) {
+                    return Datagrams.sendTo(fd, buf, len, 0, kernel, SockaddrNl.SIZE);
+                }
+
+                @Override
+                public long receive(MemorySegment buf, long len, int flags, MemorySegment addr, MemorySegment addrLen) {
+                    return Datagrams.recvFrom(fd, buf, len, flags, addr, addrLen);
+                }
+            };
             MemorySegment timeval = arena.allocate(16, 8);
             long micros = Math.max(1, timeout.toNanos() / 1000);
             timeval.set(LibC.C_LONG, 0, micros / 1_000_000);
@@ -95,10 +126,6 @@ public final class NetlinkSocket implements AutoCloseable {
             SockaddrNl.set(local, 0); // port id 0: the kernel picks a unique one
             Sockets.bind(fd, local, SockaddrNl.SIZE);
             portId = boundPortId(local);
-            growRx(bufferBytes);
-            txArena = Arena.ofShared();
-            tx = txArena.allocate(4096, 8);
-            seq = (int) (System.nanoTime() & 0x3fff_ffff) | 1;
         } catch (RuntimeException | Error e) {
             if (rxArena != null) {
                 rxArena.close();
@@ -129,7 +156,7 @@ public final class NetlinkSocket implements AutoCloseable {
         }
         int fd = Sockets.socket(SockOpt.AF_NETLINK, SockOpt.SOCK_RAW, protocol);
         try {
-            return new NetlinkSocket(fd, protocol, bufferBytes, timeout);
+            return new NetlinkSocket(fd, protocol, bufferBytes, timeout, null, 0);
         } catch (RuntimeException | Error e) {
             try {
                 Sockets.close(fd);
@@ -138,6 +165,11 @@ public final class NetlinkSocket implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** A socket without a file descriptor whose kernel is {@code wire}: for tests of the exchange logic. */
+    static NetlinkSocket scripted(Wire wire, int portId, int bufferBytes) {
+        return new NetlinkSocket(-1, -1, bufferBytes, DEFAULT_TIMEOUT, wire, portId);
     }
 
     /** The netlink protocol this socket speaks. */
@@ -251,7 +283,7 @@ public final class NetlinkSocket implements AutoCloseable {
     }
 
     private void send(String request, int length) {
-        long n = Datagrams.sendTo(fd, tx, length, 0, kernel, SockaddrNl.SIZE);
+        long n = wire.send(tx, length);
         if (n != length) {
             // A blocking netlink socket either takes the whole request or fails with an errno.
             throw new NetlinkException(request + ": sendto took " + n + " of " + length + " bytes");
@@ -268,11 +300,13 @@ public final class NetlinkSocket implements AutoCloseable {
         int wait = nonBlocking ? SockOpt.MSG_DONTWAIT : 0;
         while (true) {
             peerLen.set(LibC.C_INT, 0, SockaddrNl.SIZE);
-            long n = Datagrams.recvFrom(fd, rx, rx.byteSize(), MSG_PEEK | SockOpt.MSG_TRUNC | wait, peer, peerLen);
+            long n = wire.receive(rx, rx.byteSize(), MSG_PEEK | SockOpt.MSG_TRUNC | wait, peer, peerLen);
             if (n < 0) {
                 if (nonBlocking) {
                     return -1;
                 }
+                // The kernel answers at once; silence this long means the exchange is lost.
+                broken = true;
                 throw new ErrnoException(request + ": recvfrom timed out", Errno.EAGAIN);
             }
             if (n > rx.byteSize()) {
@@ -286,7 +320,7 @@ public final class NetlinkSocket implements AutoCloseable {
                 continue;
             }
             // Dequeue the datagram we now hold in full; a zero-length read copies nothing.
-            if (Datagrams.recvFrom(fd, rx, 0, SockOpt.MSG_DONTWAIT, MemorySegment.NULL, MemorySegment.NULL) < 0) {
+            if (wire.receive(rx, 0, SockOpt.MSG_DONTWAIT, MemorySegment.NULL, MemorySegment.NULL) < 0) {
                 broken = true;
                 throw new NetlinkException(request + ": peeked datagram vanished from the socket");
             }
@@ -382,7 +416,9 @@ public final class NetlinkSocket implements AutoCloseable {
         }
         closed = true;
         try {
-            Sockets.close(fd);
+            if (fd >= 0) {
+                Sockets.close(fd);
+            }
         } finally {
             rxArena.close();
             txArena.close();

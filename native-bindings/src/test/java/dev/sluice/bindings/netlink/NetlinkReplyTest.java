@@ -117,6 +117,19 @@ class NetlinkReplyTest {
     }
 
     @Test
+    void doneErrorsCarryExtendedAckTextToo() {
+        byte[] text = NlBytes.attr(Netlink.NLMSGERR_ATTR_MSG, NlBytes.cstring("dump failed"));
+        byte[] m = msg(Netlink.NLMSG_DONE, MULTI | Netlink.NLM_F_ACK_TLVS, concat(u32(-Errno.EINVAL), text));
+        ErrnoException e = assertThrows(ErrnoException.class, () -> feed(reply(), m, handler));
+        assertEquals("sock_diag dump (kernel: dump failed): EINVAL (Invalid argument)", e.getMessage());
+        // A malformed extended ack loses only the text.
+        byte[] bad = msg(Netlink.NLMSG_DONE, MULTI | Netlink.NLM_F_ACK_TLVS,
+            concat(u32(-Errno.EINVAL), NlBytes.attrWithLen(200, 1, new byte[4])));
+        e = assertThrows(ErrnoException.class, () -> feed(reply(), bad, handler));
+        assertEquals("sock_diag dump: EINVAL (Invalid argument)", e.getMessage());
+    }
+
+    @Test
     void noopIsSkippedAndDumpIntrIsRemembered() {
         NetlinkReply r = reply();
         feed(r, concat(msg(Netlink.NLMSG_NOOP, 0, new byte[0]),

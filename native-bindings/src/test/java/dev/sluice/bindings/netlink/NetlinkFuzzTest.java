@@ -25,7 +25,7 @@ import net.jqwik.api.statistics.Statistics;
  * bytes claim the kernel reported). An {@code IndexOutOfBoundsException} (FFM bounds check),
  * {@code IllegalArgumentException} or anything else escaping is a failure.
  */
-class NetlinkFuzzProperties {
+class NetlinkFuzzTest {
 
     /** Parses a datagram as a sock_diag reply and as rtnetlink replies, touching every getter. */
     private static void parseEverything(byte[] data, boolean asQdisc) {
