@@ -26,6 +26,8 @@ public final class NetlinkReply {
     private boolean finished;
     private boolean interrupted;
     private int messages;
+    private RuntimeException handlerFailure;
+    private boolean corrupt;
 
     /** A reply to {@code request} (named in errors, e.g. {@code "sock_diag dump"}) sent with {@code seq} from {@code portId}. */
     public NetlinkReply(String request, int seq, int portId) {
@@ -47,6 +49,8 @@ public final class NetlinkReply {
         this.finished = false;
         this.interrupted = false;
         this.messages = 0;
+        this.handlerFailure = null;
+        this.corrupt = false;
     }
 
     /**
@@ -68,6 +72,14 @@ public final class NetlinkReply {
         return interrupted;
     }
 
+    /**
+     * True when the reply itself broke the protocol (bad framing, foreign sequence number): where
+     * the next reply starts is then unknown. A handler's exception does not count.
+     */
+    public boolean corrupt() {
+        return corrupt;
+    }
+
     /** Data messages handed to the handler so far. */
     public int messages() {
         return messages;
@@ -85,6 +97,8 @@ public final class NetlinkReply {
      * @throws ErrnoException when the kernel reports an error ({@code NLMSG_ERROR} or a failing
      *     {@code NLMSG_DONE}); the reply is then {@link #finished()}
      * @throws IllegalArgumentException when {@code length} exceeds the segment (a caller bug)
+     * @throws RuntimeException what the handler threw; the rest of the datagram is still walked
+     *     (without the handler) so that an end of reply in it is not missed
      */
     public void accept(MemorySegment datagram, long length, NetlinkMessageHandler handler) {
         if (length < 0 || length > datagram.byteSize()) {
@@ -94,6 +108,24 @@ public final class NetlinkReply {
         if (length == 0) {
             throw Nl.malformed(request, "empty datagram");
         }
+        try {
+            walk(datagram, length, handler);
+        } catch (NetlinkException | ErrnoException e) {
+            corrupt = e instanceof NetlinkException;
+            if (handlerFailure != null) {
+                e.addSuppressed(handlerFailure);
+                handlerFailure = null;
+            }
+            throw e;
+        }
+        if (handlerFailure != null) {
+            RuntimeException f = handlerFailure;
+            handlerFailure = null;
+            throw f;
+        }
+    }
+
+    private void walk(MemorySegment datagram, long length, NetlinkMessageHandler handler) {
         long off = 0;
         while (off < length) {
             if (finished) {
@@ -175,7 +207,13 @@ public final class NetlinkReply {
                     return;
                 }
                 messages++;
-                handler.message(s, off, len, type, flags);
+                try {
+                    handler.message(s, off, len, type, flags);
+                } catch (RuntimeException e) {
+                    // Skip the rest of the reply from here on, but keep reading it for its end.
+                    handlerFailure = e;
+                    draining = true;
+                }
                 if ((flags & Netlink.NLM_F_MULTI) == 0 && !expectAck) {
                     finished = true;
                 }

@@ -28,8 +28,10 @@ import java.time.Duration;
  *   <li>{@code NLM_F_DUMP_INTR}: the dump is re-sent, at most {@link #MAX_ATTEMPTS} times in all;
  *       the handler is told through {@link NetlinkMessageHandler#restarted()}.</li>
  *   <li>A receive never blocks longer than the timeout ({@code SO_RCVTIMEO}).</li>
- *   <li>If a handler throws, the rest of that reply is discarded before the next request.
- *       After a malformed reply the socket refuses further use: its stream position is unknown.</li>
+ *   <li>If a handler throws, the rest of that reply is discarded (the rest of the datagram at
+ *       once, later datagrams before the next request) and the exception propagates. After a
+ *       reply that breaks the framing the socket refuses further use: where the next reply
+ *       starts is unknown.</li>
  * </ul>
  *
  * <p>Not thread-safe: one thread at a time. In steady state {@link #execute} allocates nothing.
@@ -258,7 +260,7 @@ public final class NetlinkSocket implements AutoCloseable {
                     }
                 }
             } catch (NetlinkException e) {
-                if (pending) {
+                if (pending && reply.corrupt()) {
                     broken = true;
                 }
                 throw e;

@@ -190,6 +190,41 @@ class NetlinkSocketScriptedTest {
     }
 
     @Test
+    void handlerFailureInTheLastDatagramStillSeesItsDone() {
+        // The kernel appends DONE to the last data datagram; a handler throwing before it must
+        // not leave us waiting for a DONE that was already read.
+        FakeKernel k = new FakeKernel((attempt, seq) -> List.of(
+            kernel(data(seq, MULTI, 1), data(seq, MULTI, 2), data(seq, MULTI, 3), done(seq))));
+        try (NetlinkSocket s = NetlinkSocket.scripted(k, PORT_ID, 4096)) {
+            Recorder quitter = new Recorder();
+            quitter.throwAt = 1;
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> dump(s, quitter));
+            assertEquals("handler gives up", e.getMessage());
+            assertEquals(List.of(1), quitter.tags);
+            Recorder r = new Recorder();
+            assertEquals(3, dump(s, r)); // no drain needed, no timeout
+            assertEquals(List.of(1, 2, 3), r.tags);
+        }
+    }
+
+    @Test
+    void malformedMessageContentKeepsTheSocketWhenTheFramingIsIntact() {
+        FakeKernel k = new FakeKernel((attempt, seq) -> attempt == 0
+            ? List.of(kernel(msg(SockDiag.SOCK_DIAG_BY_FAMILY, MULTI, seq, PORT_ID, new byte[8])), kernel(done(seq)))
+            : List.of(kernel(data(seq, MULTI, 4), done(seq))));
+        try (NetlinkSocket s = NetlinkSocket.scripted(k, PORT_ID, 4096)) {
+            DiagSocketView view = new DiagSocketView();
+            s.requestBuffer(4);
+            assertThrows(NetlinkException.class, () -> s.execute("test dump", DATA, Netlink.NLM_F_DUMP, 4,
+                (buf, off, len, type, flags) -> view.parse(buf, off, len)));
+            assertEquals(1, k.queue.size(), "the DONE of the first reply is still queued");
+            Recorder r = new Recorder();
+            dump(s, r); // drains it, then runs normally
+            assertEquals(List.of(4), r.tags);
+        }
+    }
+
+    @Test
     void kernelErrorEndsTheExchangeAndTheSocketStaysUsable() {
         FakeKernel k = new FakeKernel((attempt, seq) -> attempt == 0
             ? List.of(kernel(msg(Netlink.NLMSG_ERROR, 0, seq, PORT_ID, concat(u32(-Errno.EPERM), new byte[16]))))
