@@ -20,7 +20,7 @@ public final class DiagFilter {
     static final int BC_S_LE = 3;
     static final int BC_D_GE = 4;
     static final int BC_D_LE = 5;
-    /** Equality ops (Linux 4.16+); older kernels answer EINVAL, and {@link SockDiag} falls back to GE+LE. */
+    /** Equality ops, newer than GE/LE; a kernel without them answers EINVAL, and {@link SockDiag} falls back to GE+LE. */
     static final int BC_S_EQ = 11;
     static final int BC_D_EQ = 12;
 
@@ -165,7 +165,7 @@ public final class DiagFilter {
         return equalityOps ? bytecode : bytecodeCompat;
     }
 
-    /** True when the bytecode uses the equality ops that kernels before 4.16 lack. */
+    /** True when the bytecode uses the equality ops that older kernels lack. */
     boolean usesEqualityOps() {
         return bytecode != null && !Arrays.equals(bytecode, bytecodeCompat);
     }
