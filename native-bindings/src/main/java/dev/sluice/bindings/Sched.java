@@ -2,7 +2,9 @@ package dev.sluice.bindings;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
 
 /**
@@ -16,6 +18,10 @@ public final class Sched {
     public static final int SCHED_OTHER = 0;
     public static final int SCHED_FIFO = 1;
     public static final int SCHED_RR = 2;
+
+    /** {@code struct sched_param}: only the static priority on Linux. */
+    public static final StructLayout PARAM_LAYOUT =
+        MemoryLayout.structLayout(LibC.C_INT.withName("sched_priority")).withName("sched_param");
 
     /** {@code sizeof(cpu_set_t)} in glibc: 1024 CPUs. */
     public static final int CPU_SET_BYTES = 128;
@@ -81,8 +87,8 @@ public final class Sched {
      */
     public static void setScheduler(int policy, int priority) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment param = arena.allocate(LibC.C_INT); // struct sched_param { int sched_priority; }
-            param.set(LibC.C_INT, 0, priority);
+            MemorySegment param = arena.allocate(PARAM_LAYOUT);
+            param.set(LibC.C_INT, PARAM_LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("sched_priority")), priority);
             CallScratch s = CallScratch.get();
             int rc;
             try {

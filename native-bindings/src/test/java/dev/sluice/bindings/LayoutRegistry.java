@@ -1,5 +1,22 @@
 package dev.sluice.bindings;
 
+import dev.sluice.bindings.netlink.GnetStatsBasic;
+import dev.sluice.bindings.netlink.GnetStatsQueue;
+import dev.sluice.bindings.netlink.IfInfoMsg;
+import dev.sluice.bindings.netlink.InetDiagBcOp;
+import dev.sluice.bindings.netlink.InetDiagMsg;
+import dev.sluice.bindings.netlink.InetDiagReqV2;
+import dev.sluice.bindings.netlink.InetDiagSockId;
+import dev.sluice.bindings.netlink.Netlink;
+import dev.sluice.bindings.netlink.NlMsgErr;
+import dev.sluice.bindings.netlink.NlMsgHdr;
+import dev.sluice.bindings.netlink.RtAttr;
+import dev.sluice.bindings.netlink.RtNetlink;
+import dev.sluice.bindings.netlink.SockDiag;
+import dev.sluice.bindings.netlink.SockaddrNl;
+import dev.sluice.bindings.netlink.TcMsg;
+import dev.sluice.bindings.netlink.TcStats;
+
 import java.io.IOException;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.StructLayout;
@@ -55,10 +72,6 @@ final class LayoutRegistry {
         return StructBinding.of(tag, layout);
     }
 
-    /** {@code struct sched_param { int sched_priority; }}, as {@link Sched#setScheduler} allocates it. */
-    static final StructLayout SCHED_PARAM_AS_USED =
-        MemoryLayout.structLayout(LibC.C_INT.withName("sched_priority")).withName("sched_param");
-
     /** C struct tag → Java layout. One line a struct (an array initializer: the trailing comma is fine). */
     static final List<StructBinding> STRUCTS = List.of(new StructBinding[] {
         bind("tcp_info", TcpInfo.LAYOUT).extensible(),
@@ -68,9 +81,20 @@ final class LayoutRegistry {
         bind("iovec", IoVec.LAYOUT),
         bind("msghdr", MsgHdr.LAYOUT),
         bind("mmsghdr", MMsgHdr.LAYOUT),
-        bind("sched_param", SCHED_PARAM_AS_USED),
-        // Netlink structs are printed by layout_check.c already; bind them like this (or import the class):
-        // bind("nlmsghdr", dev.sluice.bindings.netlink.NlMsgHdr.LAYOUT),
+        bind("sched_param", Sched.PARAM_LAYOUT),
+        bind("nlmsghdr", NlMsgHdr.LAYOUT),
+        bind("sockaddr_nl", SockaddrNl.LAYOUT),
+        bind("nlmsgerr", NlMsgErr.LAYOUT),
+        bind("rtattr", RtAttr.LAYOUT),
+        bind("inet_diag_sockid", InetDiagSockId.LAYOUT),
+        bind("inet_diag_req_v2", InetDiagReqV2.LAYOUT),
+        bind("inet_diag_msg", InetDiagMsg.LAYOUT),
+        bind("inet_diag_bc_op", InetDiagBcOp.LAYOUT),
+        bind("tcmsg", TcMsg.LAYOUT),
+        bind("ifinfomsg", IfInfoMsg.LAYOUT),
+        bind("gnet_stats_basic", GnetStatsBasic.LAYOUT),
+        bind("gnet_stats_queue", GnetStatsQueue.LAYOUT),
+        bind("tc_stats", TcStats.LAYOUT),
     });
 
     /** Static struct layouts in the bindings that are not C structs of sluice.h, and why. */
@@ -106,7 +130,8 @@ final class LayoutRegistry {
         sizeOf("sockaddr_storage", "SockAddr.STORAGE_BYTES", SockAddr.STORAGE_BYTES));
 
     /** Classes whose static final int fields are all C constants of the same name. */
-    static final List<Class<?>> CONSTANT_CLASSES = List.of(SockOpt.class, Errno.class, Sched.class, Namespaces.class);
+    static final List<Class<?>> CONSTANT_CLASSES = List.of(SockOpt.class, Errno.class, Sched.class, Namespaces.class,
+        Netlink.class, SockDiag.class, RtNetlink.class);
 
     /** Int fields of {@link #CONSTANT_CLASSES} that are not constants of the same name, and where they are checked. */
     static final Set<String> NOT_NAMED_CONSTANTS = Set.of("Sched.CPU_SET_BYTES");
