@@ -7,10 +7,14 @@ import java.util.function.LongSupplier;
 final class FakeClock implements LongSupplier {
 
     private long now = 5_000_000_000L; // arbitrary, not zero
+    /** Added after every reading, so code that reads the clock twice sees time pass. */
+    long stepPerRead;
 
     @Override
     public long getAsLong() {
-        return now;
+        long t = now;
+        now += stepPerRead;
+        return t;
     }
 
     void advance(Duration d) {

@@ -5,7 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.IdentityHashMap;
 import java.util.Map;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 /**
  * A kernel writer around the real socket write that can take fewer bytes than offered (partial
@@ -18,8 +18,8 @@ final class RecordingWriter implements KernelWriter {
     private final Map<SocketChannel, Long> taken = new IdentityHashMap<>();
     private final Map<SocketChannel, Boolean> failNext = new IdentityHashMap<>();
     int writes;
-    /** Runs before every write (tests use it to act in the middle of a run). */
-    Consumer<SocketChannel> beforeWrite;
+    /** Runs before every write with the bytes about to be offered (tests use it to act in the middle of a run). */
+    BiConsumer<SocketChannel, ByteBuffer> beforeWrite;
 
     void failNextWriteTo(SocketChannel ch) {
         failNext.put(ch, Boolean.TRUE);
@@ -33,7 +33,7 @@ final class RecordingWriter implements KernelWriter {
     public int write(SocketChannel ch, ByteBuffer src) throws IOException {
         writes++;
         if (beforeWrite != null) {
-            beforeWrite.accept(ch);
+            beforeWrite.accept(ch, src);
         }
         if (failNext.remove(ch) != null) {
             throw new IOException("Connection reset by peer (simulated)");
