@@ -13,6 +13,9 @@ public interface BatchSocketFacts extends SocketFacts {
      * {@code i}, {@code out[i].setTcp(...)} if the socket was found, or
      * {@code out[i].setStatus(FactsStatus.CLOSED)} if it was not. Must not allocate per socket.
      *
+     * @param handles handles from {@link #attach}, valid in {@code [0, count)}
+     * @param out the sockets' facts objects, in the same order
+     * @param count how many sockets to read
      * @return {@link FactsStatus#OK}, or {@link FactsStatus#UNSUPPORTED} if the dump itself is not
      *     available (then {@code out} is left alone and the scheduler stops using batches)
      */

@@ -16,6 +16,10 @@ public final class KernelFacts {
     private long outq;
     private FactsStatus status = FactsStatus.OK;
 
+    /** All facts zero, status {@link FactsStatus#OK}. */
+    public KernelFacts() {
+    }
+
     /**
      * Stores the facts KIST needs and sets the status to {@link FactsStatus#OK}.
      *

@@ -243,7 +243,10 @@ public final class KistScheduler implements Closeable {
     /**
      * One step of an event loop: waits at most {@code maxWaitNanos} (less if a run falls due
      * sooner) for sockets to become writable, drains their outbufs, then runs if a run is due.
-     * {@code maxWaitNanos <= 0} does not wait.
+     * {@code maxWaitNanos <= 0} does not wait. Waits are rounded up to whole milliseconds.
+     *
+     * @throws ClosedChannelException if the scheduler was closed
+     * @throws IOException if the selector fails
      */
     public void poll(long maxWaitNanos) throws IOException {
         requireOpen();
@@ -260,7 +263,11 @@ public final class KistScheduler implements Closeable {
         runIfDue();
     }
 
-    /** Drains the outbufs of sockets that became writable, without waiting. */
+    /**
+     * Drains the outbufs of sockets that became writable, without waiting.
+     *
+     * @throws IOException if the scheduler was closed or the selector fails
+     */
     public void processWritable() throws IOException {
         requireOpen();
         selector.selectNow(writableHandler);
@@ -321,7 +328,7 @@ public final class KistScheduler implements Closeable {
     public void runNow() {
         requireNotClosedUnchecked();
         if (inRun) {
-            throw new IllegalStateException("run() called from within a run");
+            throw new IllegalStateException("runNow() called from within a run");
         }
         inRun = true;
         runScheduled = false;

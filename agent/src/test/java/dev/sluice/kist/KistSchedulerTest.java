@@ -569,6 +569,32 @@ class KistSchedulerTest {
         throw new AssertionError("no RST seen");
     }
 
+    /** The real clock and a blocking select: the loop a daemon would run. No absolute times are asserted. */
+    @Test
+    void pollDrivesRunsOnTheRealClock() throws IOException {
+        FakeSocketFacts facts = new FakeSocketFacts();
+        try (Loopback loopback = new Loopback();
+             KistScheduler scheduler = KistScheduler.builder().socketFacts(facts).streamPolicy(new RoundRobinPolicy()).build()) {
+            Loopback.Pair pair = loopback.connect();
+            KistChannel ch = scheduler.register(pair.sender());
+            facts.of(ch).tcp(1, 1, DEFAULTS.cellSize() + DEFAULTS.perCellOverhead(), 0); // one cell per run
+            byte[] data = pattern(4, 0, 5 * (DEFAULTS.cellSize() - CellCodec.HEADER_BYTES));
+            offerAll(ch.openStream(1), data);
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            for (int i = 0; i < 1_000 && ch.cellsFlushed() < 5 && System.nanoTime() < deadline; i++) {
+                long before = scheduler.runCount();
+                scheduler.poll(50_000_000L);
+                assertTrue(scheduler.runCount() - before <= 1);
+            }
+            assertEquals(5, ch.cellsFlushed());
+            assertEquals(5, scheduler.runCount(), "one cell per run, one run per interval");
+            Receiver r = new Receiver(pair.peer(), DEFAULTS.cellSize());
+            r.drainUntil(() -> r.received(1).length == data.length, 100_000);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(data, r.received(1));
+            assertEquals(List.of(), scheduler.invariantViolations());
+        }
+    }
+
     @Test
     void registerRejectsAnUnconnectedSocketAndOpensStreamsOnce() throws IOException {
         try (Harness h = new Harness(DEFAULTS, new RoundRobinPolicy()); SocketChannel loose = SocketChannel.open()) {
