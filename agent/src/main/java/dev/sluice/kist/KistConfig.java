@@ -1,0 +1,236 @@
+package dev.sluice.kist;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The scheduler's settings, validated and immutable. Defaults follow Tor where Tor has one.
+ * The run interval can also be changed later on a running scheduler
+ * ({@link KistScheduler#setRunInterval(Duration)}).
+ */
+public final class KistConfig {
+
+    /**
+     * Default run interval, 2 ms. Tor's consensus default for {@code KISTSchedRunInterval} is
+     * 10 ms; which of the two serves us better is still to be measured.
+     */
+    public static final Duration DEFAULT_RUN_INTERVAL = Duration.ofMillis(2);
+    /** Shortest allowed run interval. */
+    public static final Duration MIN_RUN_INTERVAL = Duration.ofMillis(1);
+    /** Longest allowed run interval. */
+    public static final Duration MAX_RUN_INTERVAL = Duration.ofMillis(100);
+    /** Tor's {@code KISTSockBufSizeFactor} default. */
+    public static final double DEFAULT_SOCK_BUF_SIZE_FACTOR = 1.0;
+    /** Tor's TLS overhead per cell ({@code TLS_PER_CELL_OVERHEAD}), added when accounting. */
+    public static final int DEFAULT_PER_CELL_OVERHEAD = 29;
+    /** Outbuf capacity per channel, in cells. */
+    public static final int DEFAULT_OUTBUF_CELLS = 64;
+    /** Queue capacity per stream, in payload bytes. */
+    public static final int DEFAULT_STREAM_QUEUE_BYTES = 32 * 1024;
+    /**
+     * Pending sockets above which a {@link BatchSocketFacts} dump replaces per-socket calls. Not
+     * measured yet; a guess at where one netlink dump beats 2n system calls.
+     */
+    public static final int DEFAULT_BATCH_THRESHOLD = 64;
+    /** Tor's default {@code Schedulers} preference. */
+    public static final List<SchedulerMode> DEFAULT_MODES =
+            List.of(SchedulerMode.KIST, SchedulerMode.KIST_LITE, SchedulerMode.VANILLA);
+
+    private final List<SchedulerMode> modes;
+    private final Duration runInterval;
+    private final double sockBufSizeFactor;
+    private final int cellSize;
+    private final int perCellOverhead;
+    private final int outbufCells;
+    private final int streamQueueBytes;
+    private final int batchThreshold;
+
+    private KistConfig(Builder b) {
+        this.modes = List.copyOf(b.modes);
+        this.runInterval = requireRunInterval(b.runInterval);
+        this.sockBufSizeFactor = b.sockBufSizeFactor;
+        this.cellSize = b.cellSize;
+        this.perCellOverhead = b.perCellOverhead;
+        this.outbufCells = b.outbufCells;
+        this.streamQueueBytes = b.streamQueueBytes;
+        this.batchThreshold = b.batchThreshold;
+    }
+
+    /** All defaults. */
+    public static KistConfig defaults() {
+        return builder().build();
+    }
+
+    /** A builder starting from the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from this configuration. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.modes = modes;
+        b.runInterval = runInterval;
+        b.sockBufSizeFactor = sockBufSizeFactor;
+        b.cellSize = cellSize;
+        b.perCellOverhead = perCellOverhead;
+        b.outbufCells = outbufCells;
+        b.streamQueueBytes = streamQueueBytes;
+        b.batchThreshold = batchThreshold;
+        return b;
+    }
+
+    /** Checks a run interval is within [{@link #MIN_RUN_INTERVAL}, {@link #MAX_RUN_INTERVAL}]. */
+    static Duration requireRunInterval(Duration interval) {
+        Objects.requireNonNull(interval, "runInterval");
+        if (interval.compareTo(MIN_RUN_INTERVAL) < 0 || interval.compareTo(MAX_RUN_INTERVAL) > 0) {
+            throw new IllegalArgumentException("run interval must be 1..100 ms: " + interval);
+        }
+        return interval;
+    }
+
+    /** Scheduler modes in order of preference; the first usable one is used. */
+    public List<SchedulerMode> modes() {
+        return modes;
+    }
+
+    /** Time between runs (KIST, KISTLite). */
+    public Duration runInterval() {
+        return runInterval;
+    }
+
+    /** Tor's {@code KISTSockBufSizeFactor}. */
+    public double sockBufSizeFactor() {
+        return sockBufSizeFactor;
+    }
+
+    /** Bytes per cell on the wire, header included. */
+    public int cellSize() {
+        return cellSize;
+    }
+
+    /** Bytes added per cell when accounting against the limit (Tor counts its TLS overhead). */
+    public int perCellOverhead() {
+        return perCellOverhead;
+    }
+
+    /** Outbuf capacity per channel, in cells. */
+    public int outbufCells() {
+        return outbufCells;
+    }
+
+    /** Queue capacity per stream, in payload bytes. */
+    public int streamQueueBytes() {
+        return streamQueueBytes;
+    }
+
+    /** Batch facts are read when more than this many sockets are pending. */
+    public int batchThreshold() {
+        return batchThreshold;
+    }
+
+    @Override
+    public String toString() {
+        return "KistConfig[modes=" + modes + ", runInterval=" + runInterval + ", sockBufSizeFactor="
+                + sockBufSizeFactor + ", cellSize=" + cellSize + ", perCellOverhead=" + perCellOverhead
+                + ", outbufCells=" + outbufCells + ", streamQueueBytes=" + streamQueueBytes
+                + ", batchThreshold=" + batchThreshold + "]";
+    }
+
+    /** Builds a {@link KistConfig}; each setter validates its argument. */
+    public static final class Builder {
+        private List<SchedulerMode> modes = DEFAULT_MODES;
+        private Duration runInterval = DEFAULT_RUN_INTERVAL;
+        private double sockBufSizeFactor = DEFAULT_SOCK_BUF_SIZE_FACTOR;
+        private int cellSize = CellCodec.DEFAULT_CELL_SIZE;
+        private int perCellOverhead = DEFAULT_PER_CELL_OVERHEAD;
+        private int outbufCells = DEFAULT_OUTBUF_CELLS;
+        private int streamQueueBytes = DEFAULT_STREAM_QUEUE_BYTES;
+        private int batchThreshold = DEFAULT_BATCH_THRESHOLD;
+
+        private Builder() {
+        }
+
+        /** Mode preference, e.g. {@code List.of(KIST, KIST_LITE, VANILLA)}; not empty. */
+        public Builder modes(List<SchedulerMode> modes) {
+            if (modes.isEmpty()) {
+                throw new IllegalArgumentException("no scheduler modes");
+            }
+            this.modes = List.copyOf(modes);
+            return this;
+        }
+
+        /** Mode preference in Tor's syntax, e.g. {@code "KIST,KISTLite,Vanilla"}. */
+        public Builder modes(String torSchedulers) {
+            this.modes = SchedulerMode.parsePreference(torSchedulers);
+            return this;
+        }
+
+        /** Run interval, 1..100 ms. */
+        public Builder runInterval(Duration runInterval) {
+            this.runInterval = requireRunInterval(runInterval);
+            return this;
+        }
+
+        /** Tor's {@code KISTSockBufSizeFactor}: finite or infinite, &gt;= 0. */
+        public Builder sockBufSizeFactor(double factor) {
+            if (!(factor >= 0.0)) {
+                throw new IllegalArgumentException("sockBufSizeFactor must be >= 0: " + factor);
+            }
+            this.sockBufSizeFactor = factor;
+            return this;
+        }
+
+        /** Cell size in bytes, {@link CellCodec#MIN_CELL_SIZE}..{@link CellCodec#MAX_CELL_SIZE}. */
+        public Builder cellSize(int cellSize) {
+            CellCodec.requireCellSize(cellSize);
+            this.cellSize = cellSize;
+            return this;
+        }
+
+        /** Accounting overhead per cell in bytes, &gt;= 0. */
+        public Builder perCellOverhead(int overhead) {
+            if (overhead < 0) {
+                throw new IllegalArgumentException("perCellOverhead must be >= 0: " + overhead);
+            }
+            this.perCellOverhead = overhead;
+            return this;
+        }
+
+        /** Outbuf capacity per channel in cells, &gt;= 1. */
+        public Builder outbufCells(int cells) {
+            if (cells < 1) {
+                throw new IllegalArgumentException("outbufCells must be >= 1: " + cells);
+            }
+            this.outbufCells = cells;
+            return this;
+        }
+
+        /** Queue capacity per stream in bytes, &gt;= 1. */
+        public Builder streamQueueBytes(int bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("streamQueueBytes must be >= 1: " + bytes);
+            }
+            this.streamQueueBytes = bytes;
+            return this;
+        }
+
+        /** Pending sockets above which batch facts are used, &gt;= 0. */
+        public Builder batchThreshold(int threshold) {
+            if (threshold < 0) {
+                throw new IllegalArgumentException("batchThreshold must be >= 0: " + threshold);
+            }
+            this.batchThreshold = threshold;
+            return this;
+        }
+
+        /** The configuration. */
+        public KistConfig build() {
+            if ((long) outbufCells * cellSize > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("outbuf too large: " + outbufCells + " cells of " + cellSize);
+            }
+            return new KistConfig(this);
+        }
+    }
+}
