@@ -1,5 +1,7 @@
 package dev.sluice.bindings.netlink;
 
+import dev.sluice.bindings.LoopbackPair;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -30,7 +32,7 @@ class SockDiagKernelTest {
 
     @Test
     void portFilteredDumpFindsExactlyTheListenerAndBothEnds() throws Exception {
-        try (Conn c = new Conn(InetAddress.getByName("127.0.0.1"), 16 * 1024); SockDiag diag = SockDiag.open()) {
+        try (LoopbackPair c = new LoopbackPair(InetAddress.getByName("127.0.0.1"), 16 * 1024); SockDiag diag = SockDiag.open()) {
             long written = c.fill();
             assertTrue(written > 0);
             c.settle();
@@ -40,9 +42,9 @@ class SockDiagKernelTest {
                 assertTrue(s.local().getPort() == port || s.remote().getPort() == port, s.toString());
             }
             Map<Long, DiagSocket> byInode = live(all).stream().collect(Collectors.toMap(DiagSocket::inode, s -> s));
-            long listenerInode = Conn.inode(c.server);
-            long clientInode = Conn.inode(c.client);
-            long acceptedInode = Conn.inode(c.accepted);
+            long listenerInode = LoopbackPair.inode(c.server);
+            long clientInode = LoopbackPair.inode(c.client);
+            long acceptedInode = LoopbackPair.inode(c.accepted);
             assertEquals(Set.of(listenerInode, clientInode, acceptedInode), byInode.keySet(), all.toString());
 
             InetSocketAddress serverAddr = (InetSocketAddress) c.server.getLocalAddress();
@@ -93,11 +95,11 @@ class SockDiagKernelTest {
 
     @Test
     void stateFilterSelectsListenersOnly() throws Exception {
-        try (Conn c = new Conn(InetAddress.getByName("127.0.0.1"), 64 * 1024); SockDiag diag = SockDiag.open()) {
+        try (LoopbackPair c = new LoopbackPair(InetAddress.getByName("127.0.0.1"), 64 * 1024); SockDiag diag = SockDiag.open()) {
             int port = c.port();
             List<DiagSocket> listeners = diag.dump(DiagFilter.all().withPort(port).withStates(TcpState.LISTEN));
             assertEquals(1, listeners.size(), listeners.toString());
-            assertEquals(Conn.inode(c.server), listeners.get(0).inode());
+            assertEquals(LoopbackPair.inode(c.server), listeners.get(0).inode());
             assertEquals(TcpState.LISTEN, listeners.get(0).tcpState());
             List<DiagSocket> established = live(diag.dump(DiagFilter.all().withPort(port).withStates(TcpState.ESTABLISHED)));
             assertEquals(2, established.size(), established.toString());
@@ -107,14 +109,14 @@ class SockDiagKernelTest {
 
     @Test
     void localAndRemotePortConditions() throws Exception {
-        try (Conn c = new Conn(InetAddress.getByName("127.0.0.1"), 64 * 1024); SockDiag diag = SockDiag.open()) {
+        try (LoopbackPair c = new LoopbackPair(InetAddress.getByName("127.0.0.1"), 64 * 1024); SockDiag diag = SockDiag.open()) {
             int port = c.port();
             Set<Long> local = live(diag.dump(DiagFilter.all().withLocalPort(port))).stream()
                 .map(DiagSocket::inode).collect(Collectors.toSet());
-            assertEquals(Set.of(Conn.inode(c.server), Conn.inode(c.accepted)), local);
+            assertEquals(Set.of(LoopbackPair.inode(c.server), LoopbackPair.inode(c.accepted)), local);
             Set<Long> remote = live(diag.dump(DiagFilter.all().withRemotePort(port))).stream()
                 .map(DiagSocket::inode).collect(Collectors.toSet());
-            assertEquals(Set.of(Conn.inode(c.client)), remote);
+            assertEquals(Set.of(LoopbackPair.inode(c.client)), remote);
             // A one-port range takes the GE+LE path of the bytecode.
             Set<Long> range = live(diag.dump(DiagFilter.all().withPortRange(port, port))).stream()
                 .map(DiagSocket::inode).collect(Collectors.toSet());
@@ -125,7 +127,7 @@ class SockDiagKernelTest {
     @Test
     void ipv6Loopback() throws Exception {
         InetAddress v6 = InetAddress.getByName("::1");
-        try (Conn c = new Conn(v6, 64 * 1024); SockDiag diag = SockDiag.open()) {
+        try (LoopbackPair c = new LoopbackPair(v6, 64 * 1024); SockDiag diag = SockDiag.open()) {
             int port = c.port();
             List<DiagSocket> all = live(diag.dump(DiagFilter.all().ipv6Only().withPort(port)));
             assertEquals(3, all.size(), all.toString());
