@@ -24,7 +24,7 @@ done
 [ -n "$sockets" ] || { echo "no N fits the open-file limit $limit" >&2; exit 1; }
 
 { bench_machine; echo "open-file limit: $limit"; } | tee "$out-machine.txt"
-dump=$(java -cp "$JAR" dev.sluice.bench.nsockets.SockDiagDumpHook || true)
+dump=$(java --enable-native-access=ALL-UNNAMED -cp "$JAR" dev.sluice.bench.nsockets.SockDiagDumpHook || true)
 benches='perSocketSyscalls|ssCommand|spawnBaseline'
 if [ "$dump" = available ]; then
   benches="$benches|sockDiagDump"

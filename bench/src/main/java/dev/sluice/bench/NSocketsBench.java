@@ -35,7 +35,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@link #perSocketSyscalls}: {@code getsockopt(TCP_INFO)} + {@code ioctl(SIOCOUTQNSD)}
  *       per socket through Sluice's FFM bindings (2N system calls).</li>
- *   <li>{@link #sockDiagDump}: one sock_diag dump. <b>Pending</b>: see {@link SockDiagDumpHook}.</li>
+ *   <li>{@link #sockDiagDump}: one sock_diag dump through Sluice's {@code SockDiag} (see {@link SockDiagDumpHook}).</li>
  *   <li>{@link #ssCommand}: {@code ss -tin 'dport = :P'} as an outside reference, spawned and
  *       waited for, output discarded; {@link #spawnBaseline} spawns {@code true} the same way,
  *       which is the part of that time that is process creation from this JVM.</li>

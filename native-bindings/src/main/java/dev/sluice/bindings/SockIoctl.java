@@ -11,8 +11,10 @@ public final class SockIoctl {
     private SockIoctl() {}
 
     // int ioctl(int fd, unsigned long request, ...): the third argument here is always an int*.
-    private static final MethodHandle IOCTL = LibC.downcallVariadic("ioctl",
-        FunctionDescriptor.of(LibC.C_INT, LibC.C_INT, LibC.C_LONG, LibC.C_POINTER), 2, true);
+    private static final FunctionDescriptor IOCTL_TYPE =
+        FunctionDescriptor.of(LibC.C_INT, LibC.C_INT, LibC.C_LONG, LibC.C_POINTER);
+    private static final MethodHandle IOCTL = LibC.downcallVariadic("ioctl", IOCTL_TYPE, 2, true);
+    private static final MethodHandle IOCTL_FAST = LibC.downcallNoCapture("ioctl", IOCTL_TYPE, 2);
 
     /** Bytes in the socket's send queue, sent or not, not yet acknowledged. */
     public static int outq(int fd) {
@@ -33,7 +35,10 @@ public final class SockIoctl {
         CallScratch s = CallScratch.get();
         int rc;
         try {
-            rc = (int) IOCTL.invokeExact(s.callState, fd, (long) request, s.intValue);
+            rc = (int) IOCTL_FAST.invokeExact(fd, (long) request, s.intValue);
+            if (rc != 0) { // rare: ask again, capturing errno this time (see LibC.downcallNoCapture)
+                rc = (int) IOCTL.invokeExact(s.callState, fd, (long) request, s.intValue);
+            }
         } catch (Throwable t) {
             throw Throwables.unexpected(t);
         }

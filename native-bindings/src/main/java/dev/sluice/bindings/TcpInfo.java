@@ -63,9 +63,10 @@ public final class TcpInfo {
     private static final int SOL_TCP = SockOpt.SOL_TCP;
     private static final int TCP_INFO = SockOpt.TCP_INFO;
 
-    private static final MethodHandle GETSOCKOPT = LibC.downcall("getsockopt",
-        FunctionDescriptor.of(LibC.C_INT, LibC.C_INT, LibC.C_INT, LibC.C_INT, LibC.C_POINTER, LibC.C_POINTER),
-        true);
+    private static final FunctionDescriptor GETSOCKOPT_TYPE =
+        FunctionDescriptor.of(LibC.C_INT, LibC.C_INT, LibC.C_INT, LibC.C_INT, LibC.C_POINTER, LibC.C_POINTER);
+    private static final MethodHandle GETSOCKOPT = LibC.downcall("getsockopt", GETSOCKOPT_TYPE, true);
+    private static final MethodHandle GETSOCKOPT_FAST = LibC.downcallNoCapture("getsockopt", GETSOCKOPT_TYPE, -1);
 
     private final MemorySegment bytes;
 
@@ -83,10 +84,15 @@ public final class TcpInfo {
      */
     public static int fetch(int fd, MemorySegment buffer) {
         CallScratch s = CallScratch.get();
-        s.socklen.set(LibC.C_INT, 0, (int) Math.min(buffer.byteSize(), BUFFER_BYTES));
+        int offered = (int) Math.min(buffer.byteSize(), BUFFER_BYTES);
+        s.socklen.set(LibC.C_INT, 0, offered);
         int rc;
         try {
-            rc = (int) GETSOCKOPT.invokeExact(s.callState, fd, SOL_TCP, TCP_INFO, buffer, s.socklen);
+            rc = (int) GETSOCKOPT_FAST.invokeExact(fd, SOL_TCP, TCP_INFO, buffer, s.socklen);
+            if (rc != 0) { // rare: ask again, capturing errno this time (see LibC.downcallNoCapture)
+                s.socklen.set(LibC.C_INT, 0, offered);
+                rc = (int) GETSOCKOPT.invokeExact(s.callState, fd, SOL_TCP, TCP_INFO, buffer, s.socklen);
+            }
         } catch (Throwable t) {
             throw Throwables.unexpected(t);
         }

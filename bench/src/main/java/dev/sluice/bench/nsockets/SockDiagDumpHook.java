@@ -1,27 +1,22 @@
 package dev.sluice.bench.nsockets;
 
+import dev.sluice.bindings.netlink.DiagFilter;
+import dev.sluice.bindings.netlink.DiagVisitor;
+import dev.sluice.bindings.netlink.SockDiag;
+import dev.sluice.bindings.netlink.TcpState;
+
 /**
- * <b>HOOK, PENDING:</b> where the N-socket benchmark gets its sock_diag dump.
- *
- * <p>The netlink {@code sock_diag} dump ({@code dev.sluice.bindings.netlink}) is being written
- * on another branch. Until it is merged, {@link #open()} returns {@code null}: the
- * {@code NSocketsBench.sockDiagDump} benchmark then fails its setup with "pending" instead of
- * producing a number, {@code scripts/bench-nsockets.sh} leaves it out (it asks
- * {@link #main} first), and {@code bench/RESULTS.md} marks the column pending.
- *
- * <p>To wire it: make {@link #open()} return a {@link SocketStateDump} that opens one
- * {@code NETLINK_SOCK_DIAG} socket and its receive buffer, and whose
- * {@link SocketStateDump#dumpByDestinationPort} sends one {@code SOCK_DIAG_BY_FAMILY} request
- * ({@code AF_INET}, {@code IPPROTO_TCP}, all states or {@code TCPF_ESTABLISHED},
- * {@code idiag_ext} with {@code INET_DIAG_INFO}) and hands each reply's {@code INET_DIAG_INFO}
- * payload to the sink. Nothing else in the benchmark needs to change.
+ * Where the N-socket benchmark gets its sock_diag dump: Sluice's {@link SockDiag} with the
+ * non-allocating visitor, one {@code SOCK_DIAG_BY_FAMILY} request for IPv4 established sockets
+ * whose destination port is the listener's, filtered in the kernel by inet_diag bytecode, asking
+ * only for {@code INET_DIAG_INFO} (the tcp_info, which holds {@code tcpi_notsent_bytes}).
  */
 public final class SockDiagDumpHook {
     private SockDiagDumpHook() {}
 
-    /** The dump implementation, or {@code null} while the sock_diag dump is not merged. */
+    /** The dump implementation. */
     public static SocketStateDump open() {
-        return null; // PENDING: return the dev.sluice.bindings.netlink sock_diag dump here.
+        return new Dump();
     }
 
     /** Prints {@code available} (exit 0) or {@code pending} (exit 3); the bench script asks this. */
@@ -33,5 +28,34 @@ public final class SockDiagDumpHook {
         }
         dump.close();
         System.out.println("available");
+    }
+
+    private static final class Dump implements SocketStateDump {
+        private final SockDiag diag = SockDiag.open();
+        private DiagFilter filter;
+        private int filterPort = -1;
+        private TcpInfoSink sink;
+        // One visitor for the life of the dump object: the hot path allocates nothing per socket.
+        private final DiagVisitor visitor = v -> {
+            if (v.hasTcpInfo()) {
+                sink.accept(v.tcpInfo(), v.tcpInfoLength());
+            }
+        };
+
+        @Override
+        public int dumpByDestinationPort(int dport, TcpInfoSink sink) {
+            if (dport != filterPort) {
+                filter = DiagFilter.all().ipv4Only().withStates(TcpState.ESTABLISHED).withRemotePort(dport)
+                    .withExtensions(true, false, false);
+                filterPort = dport;
+            }
+            this.sink = sink;
+            return diag.dump(filter, visitor);
+        }
+
+        @Override
+        public void close() {
+            diag.close();
+        }
     }
 }
