@@ -235,6 +235,10 @@ public final class Reassembler {
             drop(DropReason.BAD_ADDRESS);
             return -1;
         }
+        if (freeCount == 0) {
+            drop(DropReason.MESSAGE_LIMIT);
+            return -1;
+        }
         int p = peers.get(sender, 0);
         if (p < 0 && freePeerCount == 0) {
             drop(DropReason.PEER_TABLE_FULL);
@@ -242,10 +246,6 @@ public final class Reassembler {
         }
         if (p >= 0 && peerCount[p] >= config.maxMessagesPerPeer()) {
             drop(DropReason.PEER_LIMIT);
-            return -1;
-        }
-        if (freeCount == 0) {
-            drop(DropReason.MESSAGE_LIMIT);
             return -1;
         }
         if (reservedBytes + total > config.maxTotalBytes()) {
