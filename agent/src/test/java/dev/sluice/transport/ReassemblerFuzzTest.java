@@ -30,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ReassemblerFuzzTest {
 
     static final int VALID_SENDER = 1000;
+    static final int PLAUSIBLE_SENDERS = 6;
     static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     /** A datagram as it arrives: bytes, the MSG_TRUNC flag, the source address. */
@@ -43,13 +44,9 @@ class ReassemblerFuzzTest {
                 .withMaxMessages(8).withMaxTotalBytes(10_000).withMaxPeers(4).withMaxRangesPerMessage(3)
                 .withRecentDelivered(10_000).withResendAfterNs(1000).withMaxResends(2).withIdleTimeoutNs(10_000);
         Rx rx = new Rx(config);
-        Set<Integer> senders = new HashSet<>();
         int n = 50 + random.nextInt(400);
         for (int i = 0; i < n; i++) {
             Arrival a = random.nextInt(4) == 0 ? randomBytes(random) : plausible(random);
-            if (a.bytes().length >= 8) {
-                senders.add(MemorySegment.ofArray(a.bytes()).get(U32, 4));
-            }
             rx.feed(a.bytes(), a.truncated(), a.peer());
             if (random.nextInt(20) == 0) {
                 rx.tick(random.nextInt(5000));
@@ -57,7 +54,7 @@ class ReassemblerFuzzTest {
             assertTrue(rx.r.inProgress() <= config.maxMessages());
             assertTrue(rx.r.reservedBytes() <= config.maxTotalBytes());
             assertTrue(rx.r.peersInProgress() <= config.maxPeers());
-            for (int s : senders) {
+            for (int s = 0; s < PLAUSIBLE_SENDERS; s++) { // random bytes never pass the magic check
                 assertTrue(rx.r.inProgress(s) <= config.maxMessagesPerPeer());
             }
         }
@@ -73,7 +70,7 @@ class ReassemblerFuzzTest {
         Random random = new Random(seed);
         // Caps generous enough that garbage cannot crowd the valid messages out.
         ReceiverConfig config = ReceiverConfig.defaults().withMaxMessageBytes(1 << 16).withMaxMessagesPerPeer(512)
-                .withMaxMessages(512).withMaxTotalBytes(64L << 20).withMaxPeers(512).withMaxRangesPerMessage(4096);
+                .withMaxMessages(512).withMaxTotalBytes(64L << 20).withMaxPeers(512).withMaxRangesPerMessage(256);
         Rx rx = new Rx(config);
 
         Map<Long, byte[]> messages = new HashMap<>();
@@ -129,7 +126,7 @@ class ReassemblerFuzzTest {
      */
     static Arrival plausible(Random random) {
         int type = random.nextInt(8);
-        int sender = random.nextInt(6);
+        int sender = random.nextInt(PLAUSIBLE_SENDERS);
         long id = random.nextInt(6);
         long total = random.nextInt(10) == 0 ? random.nextLong() & 0xFFFF_FFFFL : random.nextInt(6000);
         int payload = type == TransportHeader.DATA ? random.nextInt(600) : 0;
