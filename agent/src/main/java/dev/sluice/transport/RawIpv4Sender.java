@@ -116,7 +116,9 @@ public final class RawIpv4Sender extends TransportSender {
 
     @Override
     InetSocketAddress checkDestination(InetSocketAddress destination) {
-        Objects.requireNonNull(destination, "a raw sender needs a destination per message");
+        if (destination == null) {
+            throw new IllegalArgumentException("a raw sender needs a destination per message");
+        }
         if (!(destination.getAddress() instanceof Inet4Address)) {
             throw new IllegalArgumentException("not an IPv4 destination: " + destination);
         }
