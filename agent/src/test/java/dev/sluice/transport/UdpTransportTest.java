@@ -227,6 +227,30 @@ class UdpTransportTest {
     }
 
     @Test
+    void aRejectedGsoSendFallsBackToPlainDatagrams() throws Exception {
+        ReceiverLoop rx = receiver();
+        UdpSender tx = sender(rx.address(), new MessageGeometry(1500), TX_CONFIG);
+        assertTrue(tx.gsoActive());
+        // SO_NO_CHECK (11): UDP without checksums, which the kernel refuses to segment (EINVAL).
+        dev.sluice.bindings.Sockets.setInt(tx.dataFd, dev.sluice.bindings.SockOpt.SOL_SOCKET, 11, 1);
+        List<OutboundMessage> sent = new ArrayList<>();
+        List<byte[]> bytes = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            byte[] b = Wire.bytes(200_000 + i, 20 + i);
+            OutboundMessage m = tx.newMessage(b, null);
+            tx.sendUnpaced(m);
+            sent.add(m);
+            bytes.add(b);
+        }
+        assertFalse(tx.gsoActive());
+        assertEquals(1, tx.count(SenderCounter.GSO_FALLBACKS));
+        assertEquals(tx.count(SenderCounter.PACKETS), tx.count(SenderCounter.SEGMENTS), "every segment on its own");
+        pumpUntilDone(tx, sent, rx);
+        assertDeliveredOnce(sent, bytes, rx);
+        assertEquals(0, tx.count(SenderCounter.SEND_ERRORS));
+    }
+
+    @Test
     void misuseIsRefused() throws Exception {
         ReceiverLoop rx = receiver();
         UdpSender tx = sender(rx.address(), new MessageGeometry(1500), TX_CONFIG.withMaxOutstanding(2));
