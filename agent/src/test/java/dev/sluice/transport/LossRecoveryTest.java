@@ -67,7 +67,8 @@ class LossRecoveryTest {
     /** Moves datagrams until nothing has moved for several consecutive rounds. */
     private void settle() {
         int quiet = 0;
-        for (int i = 0; i < 10_000 && quiet < 5; i++) {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        for (int i = 0; i < 10_000 && quiet < 5 && System.nanoTime() - deadline < 0; i++) {
             int moved = relay.pump() + rx.poll() + tx.poll();
             if (moved == 0) {
                 quiet++;

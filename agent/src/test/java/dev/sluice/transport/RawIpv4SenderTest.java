@@ -245,8 +245,8 @@ class RawIpv4SenderTest {
             line = "ERRNO " + e.errnoName() + " " + e.getMessage();
         } else {
             // We have the capability: run the attempt in a child JVM that lacks it.
-            File setpriv = new File("/usr/bin/setpriv");
-            assumeTrue(setpriv.canExecute(), "setpriv (util-linux) is needed to drop CAP_NET_RAW");
+            File setpriv = onPath("setpriv");
+            assumeTrue(setpriv != null, "setpriv (util-linux) is needed to drop CAP_NET_RAW");
             String java = ProcessHandle.current().info().command().orElse(
                     System.getProperty("java.home") + "/bin/java");
             Process p = new ProcessBuilder(setpriv.getPath(), "--inh-caps=-net_raw", "--bounding-set=-net_raw", "--",
@@ -260,6 +260,16 @@ class RawIpv4SenderTest {
         assertTrue(line.startsWith("ERRNO EPERM "), line);
         assertTrue(line.contains("CAP_NET_RAW"), line);
         assertTrue(line.contains("SOCK_RAW"), line);
+    }
+
+    private static File onPath(String name) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
+            File f = new File(dir, name);
+            if (f.canExecute()) {
+                return f;
+            }
+        }
+        return null;
     }
 
     @Test

@@ -28,7 +28,8 @@ final class ReceiverLoop implements AutoCloseable {
         thread = Thread.ofPlatform().name("receiver-loop").daemon().start(() -> {
             try {
                 long nextTimer = clock.getAsLong() + timerEveryNs;
-                while (!stop) {
+                long giveUp = System.nanoTime() + 300_000_000_000L; // a forgotten loop ends too
+                while (!stop && System.nanoTime() - giveUp < 0) {
                     int n = rx.poll();
                     long now = clock.getAsLong();
                     if (now - nextTimer >= 0) {

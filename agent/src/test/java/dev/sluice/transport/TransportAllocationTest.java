@@ -105,7 +105,8 @@ class TransportAllocationTest {
     private static void transfer(UdpSender tx, MessageReceiver rx, OutboundMessage m, long[] deliveredBytes) {
         long target = deliveredBytes[0] + m.length();
         tx.sendUnpaced(m);
-        for (int i = 0; i < 1_000_000 && deliveredBytes[0] < target; i++) {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        for (int i = 0; i < 1_000_000 && deliveredBytes[0] < target && System.nanoTime() - deadline < 0; i++) {
             if (rx.poll() == 0) {
                 Thread.onSpinWait();
             }
