@@ -79,6 +79,15 @@ class LossRecoveryTest {
         }
     }
 
+    /**
+     * Settles until {@code state} holds: the kernel may hand a datagram over late on a busy
+     * machine, and a timer must not fire before what the test sent has arrived.
+     */
+    private void settleUntil(java.util.function.BooleanSupplier state, String what) {
+        Await.until(state, this::settle, 200, 30_000, () -> what + "; receiver " + rx.reassembler().counters()
+                + " drops " + rx.drops() + ", sender " + tx.counters());
+    }
+
     /** One receiver timer round: RESENDs go out, the answers come back. */
     private void receiverRound() {
         clock.advance(RESEND_NS);
@@ -108,12 +117,12 @@ class LossRecoveryTest {
         byte[] bytes = Wire.bytes(20 * SEG - 100, 1); // 20 segments, the last short
         OutboundMessage m = tx.newMessage(bytes, null);
         tx.sendUnpaced(m);
-        settle();
+        settleUntil(() -> rx.reassembler().receivedBytes(tx.senderId(), m.id()) == 16L * SEG, "16 segments in");
         assertEquals(0, deliveries(m));
-        assertEquals(16L * SEG, rx.reassembler().receivedBytes(tx.senderId(), m.id()));
 
         receiverRound();
 
+        settleUntil(() -> m.outcome() != null, "acknowledged");
         assertEquals(1, deliveries(m));
         assertArrayEquals(bytes, delivered.get(m.id()).get(0));
         assertEquals(List.of(2L * SEG, 3L * SEG, 7L * SEG, 19L * SEG), relay.dataOffsetsSeenAgain(),
@@ -135,10 +144,17 @@ class LossRecoveryTest {
         byte[] bytes = Wire.bytes(100 * SEG, 2);
         OutboundMessage m = tx.newMessage(bytes, null);
         tx.sendUnpaced(m);
-        settle();
+        settleUntil(() -> rx.reassembler().receivedBytes(tx.senderId(), m.id()) == 50L * SEG, "50 segments in");
         for (int round = 0; round < 30 && deliveries(m) == 0; round++) {
+            long before = rx.count(ReceiverCounter.RESENDS_SENT);
+            long have = rx.reassembler().receivedBytes(tx.senderId(), m.id());
             receiverRound();
+            // Each round's RESENDs (4 ranges of one segment) are answered before the next round.
+            long asked = rx.count(ReceiverCounter.RESENDS_SENT) - before;
+            settleUntil(() -> deliveries(m) == 1
+                    || rx.reassembler().receivedBytes(tx.senderId(), m.id()) == have + asked * SEG, "answers in");
         }
+        settleUntil(() -> m.outcome() != null, "acknowledged");
         assertEquals(1, deliveries(m));
         assertArrayEquals(bytes, delivered.get(m.id()).get(0));
         assertEquals(50, tx.count(SenderCounter.RESENT_SEGMENTS), "each lost segment once, nothing else");
@@ -152,12 +168,12 @@ class LossRecoveryTest {
         byte[] bytes = Wire.bytes(5 * SEG, 3);
         OutboundMessage m = tx.newMessage(bytes, null);
         tx.sendUnpaced(m);
-        settle();
-        assertEquals(1, deliveries(m));
+        settleUntil(() -> deliveries(m) == 1 && !relay.events(false, TransportHeader.ACK).isEmpty(), "ACK dropped");
         assertNull(m.outcome(), "the ACK was lost");
 
         senderRound(); // probe: the last segment again; the receiver knows it and ACKs again
 
+        settleUntil(() -> m.outcome() != null, "acknowledged");
         assertEquals(1, tx.count(SenderCounter.PROBES));
         assertEquals(List.of(4L * SEG), relay.dataOffsetsSeenAgain());
         assertEquals(1, rx.dropped(DropReason.ALREADY_DELIVERED));
@@ -192,7 +208,7 @@ class LossRecoveryTest {
         byte[] bytes = Wire.bytes(10 * SEG, 5);
         OutboundMessage m = tx.newMessage(bytes, null);
         tx.sendUnpaced(m);
-        settle();
+        settleUntil(() -> rx.reassembler().receivedBytes(tx.senderId(), m.id()) == 9L * SEG, "9 segments in");
         for (int i = 0; i < 3; i++) {
             receiverRound();
         }
@@ -205,10 +221,12 @@ class LossRecoveryTest {
 
         relay.rule = (toReceiver, type, offset, nth) -> false; // the network heals
         senderRound(); // the probe restarts the message at the receiver with its last segment
-        assertEquals(1, rx.reassembler().inProgress());
+        settleUntil(() -> rx.reassembler().inProgress() == 1, "probe in");
         for (int i = 0; i < 5 && deliveries(m) == 0; i++) {
             receiverRound(); // which asks for everything before it
+            settleUntil(() -> deliveries(m) == 1, "delivered");
         }
+        settleUntil(() -> m.outcome() != null, "acknowledged");
         assertEquals(1, deliveries(m));
         assertArrayEquals(bytes, delivered.get(m.id()).get(0));
         assertSame(SendOutcome.ACKNOWLEDGED, m.outcome());
@@ -220,9 +238,10 @@ class LossRecoveryTest {
         relay.rule = (toReceiver, type, offset, nth) -> toReceiver && type == TransportHeader.DATA && offset == SEG;
         OutboundMessage m = tx.newMessage(Wire.bytes(3 * SEG, 6), null);
         tx.sendUnpaced(m);
-        settle();
+        settleUntil(() -> rx.reassembler().receivedBytes(tx.senderId(), m.id()) == 2L * SEG, "2 segments in");
         assertTrue(tx.abandon(m)); // the application gives up on it
         receiverRound();
+        settleUntil(() -> rx.reassembler().inProgress() == 0, "abandoned");
         assertEquals(1, tx.count(SenderCounter.UNKNOWN_SENT));
         assertEquals(1, rx.count(ReceiverCounter.ABANDONED_UNKNOWN));
         assertEquals(0, rx.reassembler().inProgress());
@@ -238,22 +257,27 @@ class LossRecoveryTest {
         byte[] bytes = Wire.bytes(GEOMETRY.packetDataBytes() + 5 * SEG, 7); // two packets
         OutboundMessage m = tx.newMessage(bytes, null);
         m.sendNextPacket(); // the first packet only: the pacer holds the rest
-        settle();
+        long firstPacket = GEOMETRY.packetDataBytes();
+        settleUntil(() -> rx.reassembler().receivedBytes(tx.senderId(), m.id()) == firstPacket - SEG, "43 in");
 
         receiverRound(); // asks for segment 10 and for the unsent tail
+        settleUntil(() -> rx.reassembler().receivedBytes(tx.senderId(), m.id()) == firstPacket
+                && rx.count(ReceiverCounter.BUSY_RECEIVED) == 1, "segment 10 and BUSY in");
 
         assertEquals(List.of(10L * SEG), relay.dataOffsetsSeenAgain(), "only sent bytes are sent again");
         assertEquals(1, tx.count(SenderCounter.BUSY_SENT), "the tail is answered with BUSY");
         assertEquals(1, rx.count(ReceiverCounter.BUSY_RECEIVED));
         // BUSY restarts the rounds: with maxResends 3, more silent rounds than that do not abandon.
         for (int i = 0; i < 5; i++) {
+            long busy = rx.count(ReceiverCounter.BUSY_RECEIVED);
             receiverRound();
+            settleUntil(() -> rx.count(ReceiverCounter.BUSY_RECEIVED) == busy + 1, "BUSY in");
         }
         assertEquals(0, rx.count(ReceiverCounter.ABANDONED_RESENDS));
         assertEquals(1, rx.reassembler().inProgress());
 
         m.sendNextPacket(); // the pacer sends the rest
-        settle();
+        settleUntil(() -> m.outcome() != null, "acknowledged");
         assertEquals(1, deliveries(m));
         assertArrayEquals(bytes, delivered.get(m.id()).get(0));
         assertSame(SendOutcome.ACKNOWLEDGED, m.outcome());
