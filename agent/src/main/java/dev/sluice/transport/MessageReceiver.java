@@ -44,7 +44,7 @@ public final class MessageReceiver implements AutoCloseable {
      * @param local   address to bind (port 0 picks one; see {@link #localAddress()})
      * @param config  limits and timers
      * @param clockNs monotonic nanosecond clock, e.g. {@code System::nanoTime}
-     * @param handler receives complete messages, on the polling thread
+     * @param handler receives complete messages, on the polling thread (it must not close the receiver)
      * @throws dev.sluice.bindings.ErrnoException if the socket cannot be set up
      */
     public static MessageReceiver open(InetSocketAddress local, ReceiverConfig config, LongSupplier clockNs,

@@ -31,13 +31,17 @@ import java.util.Objects;
  *       again after each further such interval, and abandons it after
  *       {@link ReceiverConfig#maxResends()} rounds without a new byte, or
  *       {@link ReceiverConfig#idleTimeoutNs()} without a new byte whatever else happened. BUSY
- *       restarts the rounds; UNKNOWN abandons at once.</li>
+ *       restarts the rounds; UNKNOWN abandons at once. Both count only from the address the
+ *       message's first packet came from (later DATA may come from anywhere).</li>
  *   <li>Every datagram that breaks a rule is dropped and counted under one {@link DropReason};
  *       nothing thrown, nothing allocated.</li>
  * </ul>
  *
  * <p>Steady state allocates nothing per packet: slots, indexes and the delivered set are
- * preallocated arrays. Per message, the buffer and a segment wrapping it are allocated.
+ * preallocated arrays. Per message, the buffer and a segment wrapping it are allocated. Note
+ * that one 33-byte datagram can thus make the receiver allocate up to
+ * {@link ReceiverConfig#maxMessageBytes()}; the caps bound the total, size them to the
+ * deployment.
  *
  * <p>Not thread-safe: one thread calls {@link #accept} and {@link #onTimer}. The counters may
  * be read from any thread.

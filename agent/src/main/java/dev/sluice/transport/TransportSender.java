@@ -305,9 +305,6 @@ public abstract sealed class TransportSender implements PacketSink, AutoCloseabl
         }
         batch.clear();
         for (int i = 0; i < n; i++) {
-            if (ms[i] == null) {
-                continue; // a control datagram; not replayed
-            }
             appendPacket(ms[i], offs[i], data[i], segs[i]);
         }
         flush();

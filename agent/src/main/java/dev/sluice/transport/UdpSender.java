@@ -124,13 +124,15 @@ public final class UdpSender extends TransportSender {
         int seg = geometry.segmentDataBytes();
         if (gsoActive && segments > 1) {
             ensureRoom(2 * segments, TransportHeader.BYTES * segments);
-            for (int k = 0; k < segments; k++) {
-                long segOffset = offset + (long) k * seg;
-                int segLength = (int) Math.min(seg, offset + dataBytes - segOffset);
-                addSegment(m, segOffset, segLength);
+            if (gsoActive) { // the flush ensureRoom may have done can turn GSO off
+                for (int k = 0; k < segments; k++) {
+                    long segOffset = offset + (long) k * seg;
+                    int segLength = (int) Math.min(seg, offset + dataBytes - segOffset);
+                    addSegment(m, segOffset, segLength);
+                }
+                batch.finishEntry(m.nameAddress(), m.nameLength(), m, offset, dataBytes, segments);
+                return;
             }
-            batch.finishEntry(m.nameAddress(), m.nameLength(), m, offset, dataBytes, segments);
-            return;
         }
         for (int k = 0; k < segments; k++) {
             long segOffset = offset + (long) k * seg;
