@@ -235,8 +235,10 @@ class UdpTransportTest {
         dev.sluice.bindings.Sockets.setInt(tx.dataFd, dev.sluice.bindings.SockOpt.SOL_SOCKET, 11, 1);
         List<OutboundMessage> sent = new ArrayList<>();
         List<byte[]> bytes = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            byte[] b = Wire.bytes(200_000 + i, 20 + i);
+        // The 3 MB message fills the send batch midway, so GSO goes off inside a packet's append.
+        int[] sizes = {3_000_000, 200_000, 1};
+        for (int i = 0; i < sizes.length; i++) {
+            byte[] b = Wire.bytes(sizes[i], 20 + i);
             OutboundMessage m = tx.newMessage(b, null);
             tx.sendUnpaced(m);
             sent.add(m);
