@@ -542,6 +542,11 @@ public abstract sealed class TransportSender implements PacketSink, AutoCloseabl
         return Sockets.localAddress(controlFd);
     }
 
+    /** The socket control packets arrive on, e.g. to wait for it with poll/epoll before {@link #poll()}. */
+    public int controlFd() {
+        return controlFd;
+    }
+
     /** A counter's value. */
     public long count(SenderCounter c) {
         return counters.get(c);
