@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 
 /**
  * A lab an experiment builds for itself and always removes: with a prefix of its own
- * ({@code <tag><pid in base 36>-<n>}, e.g. {@code kx2hyo0-0}, so it never touches a lab a person or
+ * ({@code <tag><pid in base 36>-<n>}, e.g. {@code kx2hwcg-0}, so it never touches a lab a person or
  * a test has running), torn down by {@link #close()}, by a JVM shutdown hook when the JVM exits
  * first (Ctrl-C), and, if a JVM was killed outright, by the next session with the same tag, which
  * removes labs whose owning process is gone.
