@@ -397,6 +397,15 @@ public final class Pacer implements AutoCloseable {
         return counters.snapshot(checks);
     }
 
+    /**
+     * A copy of the wake-lateness histogram: the same per-pass lateness as
+     * {@link PacerMetrics#wakeLateness()}, at about 3% resolution, for percentiles and the
+     * exact maximum. Allocates (a snapshot); meant for experiments and reports.
+     */
+    public LatencyHistogram wakeLatenessHistogram() {
+        return counters.wakeLatenessHistogram.copy();
+    }
+
     /** The failure of the {@link PacerThreadSetup} hook, or null if it succeeded or has not run. */
     public Throwable setupFailure() {
         return setupFailure;

@@ -22,6 +22,8 @@ final class PacerCounters {
     final LongAdder forcedSends = new LongAdder();
     final LongAdder parks = new LongAdder();
     final LongAdder sendFailures = new LongAdder();
+    /** The same lateness as {@link #wakeLateness}, finely bucketed for percentiles. */
+    final LatencyHistogram wakeLatenessHistogram = new LatencyHistogram();
 
     PacerCounters() {
         for (int i = 0; i < wakeLateness.length; i++) {
@@ -35,6 +37,7 @@ final class PacerCounters {
             pacerLostNs.add(latenessNs);
         }
         wakeLateness[PacerMetrics.wakeLatenessBucket(latenessNs)].increment();
+        wakeLatenessHistogram.record(latenessNs);
     }
 
     /** Records one packet handed to the network. */
