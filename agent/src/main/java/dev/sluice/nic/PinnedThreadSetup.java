@@ -25,9 +25,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * unpinned or at normal priority rather than not at all. {@link #applied()} then reports what
  * actually took effect, read back from the kernel on the pacer thread.
  *
- * <p>Measured on a 2-core VM (bench/RESULTS-pacer-cost.md): pinning alone does not help a
- * busy-polling pacer, and {@code SCHED_FIFO} helps lateness under load but lets the pacer
- * monopolise its core; prefer pinning to a core that nothing else is pinned to.
+ * <p>Measured on a 2-core VM (bench/RESULTS-pacer-cost.md): pinning alone changes little.
+ * {@code SCHED_FIFO} keeps the pacer on time under CPU contention, where a normal-priority
+ * pacer is starved, but a busy-polling real-time pacer monopolises its core and the kernel's
+ * starvation guard then stalls it for ~50 ms about once a second.
  */
 public final class PinnedThreadSetup implements PacerThreadSetup {
 

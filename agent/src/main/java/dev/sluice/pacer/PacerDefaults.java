@@ -10,13 +10,13 @@ public final class PacerDefaults {
      * Default {@code maxNicQueueNs}: the longest estimated NIC queue a non-forced send may
      * join. <b>Provisional</b>, to be replaced by the value the pacer experiment's sweep picks.
      *
-     * <p>Why this value for now: the limit must cover the time the pacer thread takes to come
-     * back for the next pass, or the link goes idle while messages wait. Homa's in-kernel
-     * pacer gets by with a few µs; a user-space JVM thread measured on a 2-core VM (see
-     * {@code bench/RESULTS-pacer-cost.md}) usually returns within a few µs when it has a core,
-     * but is late by tens of µs often enough that a smaller limit would idle the link, while
-     * a larger one lets a longer queue build in front of the NIC. 20 µs is 25 KB at 10 Gbit/s:
-     * about 16 full-size frames.
+     * <p>Why this value for now: the limit must cover the time the pacer thread is away between
+     * passes, or the link goes idle while messages wait; a larger one lets a longer queue build
+     * in front of the NIC. Homa's in-kernel pacer gets by with a few µs. On a 2-core VM (see
+     * {@code bench/RESULTS-pacer-cost.md}) a busy-polling JVM pacer thread was away for more
+     * than 20 µs in well under 1% of passes, but its rarer absences last from hundreds of µs
+     * to tens of ms, which no sensible queue limit covers. 20 µs is 25 KB at 10 Gbit/s, about
+     * 16 full-size frames.
      */
     public static final long MAX_NIC_QUEUE_NS = 20_000;
 

@@ -11,6 +11,10 @@
  *   <li>{@link dev.sluice.pacer.Pacer}: direct sends, throttling, the pacer thread and its
  *       {@link dev.sluice.pacer.PacerMetrics}; configured by {@link dev.sluice.pacer.PacerConfig},
  *       with a {@link dev.sluice.pacer.PacerThreadSetup} hook for CPU pinning.</li>
+ *   <li>{@link dev.sluice.pacer.LatencyHistogram}: the pacer's wake lateness at ~3% resolution
+ *       ({@link dev.sluice.pacer.Pacer#wakeLatenessHistogram()}).</li>
+ *   <li>{@link dev.sluice.pacer.PacerDefaults}: defaults for a {@code NicQueue} when nothing better
+ *       is known; {@code dev.sluice.nic.LinkProfile} fills them in from the interface.</li>
  * </ul>
  */
 package dev.sluice.pacer;

@@ -37,14 +37,17 @@ import java.util.concurrent.locks.LockSupport;
  *       the wake-up latency.</li>
  * </ul>
  * Placements: {@code default} (no setup), {@code pinned} (one CPU), {@code pinned-fifo}
- * (that CPU and SCHED_FIFO), {@code fifo} (SCHED_FIFO, any CPU). Loads: {@code idle} (only
+ * (that CPU and SCHED_FIFO), {@code fifo} (SCHED_FIFO, any CPU), and {@code spin-loop}: not
+ * the pacer's own thread but a normal-priority loop around {@link Pacer#tryRunPass()} that
+ * spins instead of yielding between passes (see {@link SpinLoop}); in the sparse workload it
+ * polls every µs instead of being unparked, so its wake-up numbers are not comparable. Loads: {@code idle} (only
  * whatever else the machine runs) and {@code busy} (a spinning normal-priority thread pinned
  * to each CPU).
  *
  * <pre>
  * java --enable-native-access=ALL-UNNAMED -cp ... dev.sluice.bench.pacer.WakeLatencyHarness \
  *     [--seconds 3] [--reps 3] [--link-mbps 10000] [--max-queue-ns 20000] [--cpu N] [--fifo 10] \
- *     [--workloads saturated,sparse] [--loads idle,busy] [--placements default,pinned,pinned-fifo,fifo] \
+ *     [--workloads saturated,sparse] [--loads idle,busy] [--placements default,pinned,pinned-fifo,fifo,spin-loop] \
  *     [--sparse-gap-us 250]
  * </pre>
  * Prints one line per run and a markdown table of medians over the repetitions.
@@ -55,7 +58,7 @@ public final class WakeLatencyHarness {
 
     enum Load { IDLE, BUSY }
 
-    enum Placement { DEFAULT, PINNED, PINNED_FIFO, FIFO }
+    enum Placement { DEFAULT, PINNED, PINNED_FIFO, FIFO, SPIN_LOOP }
 
     /** One run's numbers. */
     record Result(Workload workload, Load load, Placement placement, String applied, double seconds, long passes,
@@ -84,8 +87,8 @@ public final class WakeLatencyHarness {
     static final class GapRecorder implements LoopMessage.Target {
         final NicQueue nic;
         final LatencyHistogram gaps = new LatencyHistogram();
-        /** Cleared at the end of the measurement window: what the pacer sends after it is not counted. */
-        volatile boolean recording = true;
+        /** Set for the measurement window only: what the pacer sends before or after it is not counted. */
+        volatile boolean recording;
         long prevIdle;
         boolean havePrev;
 
@@ -148,12 +151,45 @@ public final class WakeLatencyHarness {
         }
     }
 
+    /**
+     * An emulation of a pacer thread that never yields: passes ({@link Pacer#tryRunPass()}, which
+     * runs when the estimate is at most half full) with {@code Thread.onSpinWait()} between them,
+     * parking briefly only when nothing is throttled. The pacer's own thread instead calls
+     * {@code Thread.yield()} between passes; this shows what replacing that would change.
+     */
+    static final class SpinLoop implements AutoCloseable {
+        private final Thread thread;
+        private volatile boolean stop;
+
+        SpinLoop(Pacer pacer, PinnedThreadSetup setup) {
+            thread = Thread.ofPlatform().name("spin-pacer").daemon().start(() -> {
+                setup.onPacerThreadStart();
+                while (!stop) {
+                    if (pacer.tryRunPass() == 0) {
+                        if (pacer.throttledCount() == 0) {
+                            LockSupport.parkNanos(1_000); // no unpark from throttle() here: poll
+                        } else {
+                            Thread.onSpinWait();
+                        }
+                    }
+                }
+            });
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop = true;
+            thread.join();
+        }
+    }
+
     Result run(Workload workload, Load load, Placement placement, long runSeconds) throws Exception {
         PinnedThreadSetup setup = switch (placement) {
             case DEFAULT -> PinnedThreadSetup.unpinned();
             case PINNED -> PinnedThreadSetup.pinnedTo(cpu);
             case PINNED_FIFO -> PinnedThreadSetup.pinnedTo(cpu).withFifoPriority(fifo);
             case FIFO -> PinnedThreadSetup.unpinned().withFifoPriority(fifo);
+            case SPIN_LOOP -> PinnedThreadSetup.unpinned();
         };
         BusyLoad busy = load == Load.BUSY ? new BusyLoad(Sched.getAffinity()) : null;
         try {
@@ -161,7 +197,13 @@ public final class WakeLatencyHarness {
             GapRecorder rec = new GapRecorder(nic);
             MessageGeometry g = new MessageGeometry(1500, 1, MessageGeometry.DEFAULT_MAX_GSO_BYTES);
             PacerConfig cfg = PacerConfig.defaults().withThreadSetup(setup);
-            Pacer pacer = new Pacer(nic, System::nanoTime, cfg).start();
+            Pacer pacer = new Pacer(nic, System::nanoTime, cfg);
+            SpinLoop spin = null;
+            if (placement == Placement.SPIN_LOOP) {
+                spin = new SpinLoop(pacer, setup);
+            } else {
+                pacer.start();
+            }
             // Let the thread start and run its setup before there is work: thread start-up is not lateness.
             while (setup.applied() == null) {
                 Thread.sleep(1);
@@ -179,6 +221,10 @@ public final class WakeLatencyHarness {
             }
             Feeder feeder = new Feeder(pacer, shorts, shortLen, feedEveryNs, fifo + 10);
             long t0 = System.nanoTime();
+            // Counters are taken as deltas over the window: the pacer may have sent before t0 if
+            // this thread was kept off the CPU between the first throttle and here.
+            PacerMetrics m0 = pacer.metrics();
+            rec.recording = true;
             Thread.sleep(runSeconds * 1000);
             // Snapshot at the end of the window, before stopping anything: a main thread that is
             // slow to get the CPU back must not stretch the counters past the measured time.
@@ -187,16 +233,20 @@ public final class WakeLatencyHarness {
             rec.recording = false;
             long t1 = System.nanoTime();
             feeder.close();
+            if (spin != null) {
+                spin.close();
+            }
             pacer.close();
             PinnedThreadSetup.Applied a = setup.applied();
             double secs = (t1 - t0) / 1e9;
             double lateShare = h.count() == 0 ? 0 : 1.0 - (double) h.onTimeCount() / h.count();
-            double util = mt.wireBytesSent() * 8.0 / (linkMbps * 1e6 * secs);
+            double util = (mt.wireBytesSent() - m0.wireBytesSent()) * 8.0 / (linkMbps * 1e6 * secs);
             String applied = "cpus=" + a.affinity() + " " + (a.fifo() ? "FIFO/" + fifo : "OTHER")
                     + (a.refusals().isEmpty() ? "" : " refused:" + a.refusals());
-            return new Result(workload, load, placement, applied, secs, mt.passes(), lateShare, h.percentileNs(50),
-                    h.percentileNs(99), h.percentileNs(99.9), h.maxNs(), mt.pacerLostNs() / (secs * 1e9), util,
-                    rec.gaps.percentileNs(99), rec.gaps.maxNs(), (long) (mt.pacedPackets() / secs), mt.wakeLateness(),
+            return new Result(workload, load, placement, applied, secs, mt.passes() - m0.passes(), lateShare,
+                    h.percentileNs(50), h.percentileNs(99), h.percentileNs(99.9), h.maxNs(),
+                    (mt.pacerLostNs() - m0.pacerLostNs()) / (secs * 1e9), util, rec.gaps.percentileNs(99),
+                    rec.gaps.maxNs(), (long) ((mt.pacedPackets() - m0.pacedPackets()) / secs), mt.wakeLateness(),
                     rec.gaps.positiveSumNs() / (secs * 1e9));
         } finally {
             if (busy != null) {
@@ -234,7 +284,7 @@ public final class WakeLatencyHarness {
         int reps = Integer.parseInt(opts.getOrDefault("reps", "3"));
         List<Workload> workloads = parse(opts.getOrDefault("workloads", "saturated,sparse"), Workload.class);
         List<Load> loads = parse(opts.getOrDefault("loads", "idle,busy"), Load.class);
-        List<Placement> placements = parse(opts.getOrDefault("placements", "default,pinned,pinned-fifo,fifo"),
+        List<Placement> placements = parse(opts.getOrDefault("placements", "default,pinned,pinned-fifo,fifo,spin-loop"),
                 Placement.class);
         System.out.printf(Locale.ROOT, "# link %d Mbit/s, maxNicQueueNs %d, pinned cpu %d, fifo %d, %d s x %d reps, "
                         + "cpus %s, java %s%n", h.linkMbps, h.maxQueueNs, h.cpu, h.fifo, h.seconds, reps,
