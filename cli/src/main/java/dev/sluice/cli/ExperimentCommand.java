@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         "with a tbf bottleneck on the sender's side. Each experiment builds a lab of its own, with a",
         "unique name, and removes it at the end, also on failure or Ctrl-C. Needs root.",
     },
-    subcommands = {KistExperimentCommand.class},
+    subcommands = {KistExperimentCommand.class, PacerExperimentCommand.class},
     footer = {"", "Examples:",
         "  sluice experiment kist                      KIST against Vanilla and TCP_NOTSENT_LOWAT",
         "  sluice experiment kist --help",

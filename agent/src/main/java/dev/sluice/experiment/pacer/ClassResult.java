@@ -1,0 +1,21 @@
+package dev.sluice.experiment.pacer;
+
+import dev.sluice.experiment.Summary;
+
+/**
+ * One size class in one run: messages that arrived (in the open-loop schedule) inside the
+ * measured window, how many of them were delivered, and their latency from scheduled arrival
+ * to delivery at the receiver.
+ *
+ * @param sizeClass the class
+ * @param offered   messages of the class that arrived in the window
+ * @param delivered of those, messages delivered (at any time before the run ended)
+ * @param latency   their latencies, ns
+ */
+public record ClassResult(SizeClass sizeClass, long offered, long delivered, Summary latency) {
+
+    /** Messages that arrived in the window but were never delivered. */
+    public long undelivered() {
+        return Math.max(0, offered - delivered);
+    }
+}

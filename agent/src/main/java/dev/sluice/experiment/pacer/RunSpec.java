@@ -1,0 +1,25 @@
+package dev.sluice.experiment.pacer;
+
+/**
+ * What one run does, as the experiment's threads see it.
+ *
+ * @param label         the run's name in results
+ * @param mode          how messages are sent
+ * @param workload      sizes and arrival rate
+ * @param maxNicQueueNs the pacer's queue limit
+ * @param startNs       scheduled time of the first arrival (System.nanoTime)
+ * @param windowStartNs start of the measured window: arrivals before it are warm-up
+ * @param windowEndNs   end of the window: the last arrival is before it
+ * @param drainEndNs    latest time the sender waits for acknowledgements after the window
+ */
+record RunSpec(String label, PacingMode mode, Workload workload, long maxNicQueueNs, long startNs,
+               long windowStartNs, long windowEndNs, long drainEndNs) {
+
+    boolean inWindow(long t) {
+        return t - windowStartNs >= 0 && t - windowEndNs < 0;
+    }
+
+    double windowSeconds() {
+        return (windowEndNs - windowStartNs) / 1e9;
+    }
+}
