@@ -10,6 +10,7 @@ import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.InfoSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
@@ -132,8 +133,9 @@ public final class DaemonMetrics implements MultiCollector {
         }
         GaugeSnapshot.Builder present = GaugeSnapshot.builder().name("sluice_interface_present")
             .help("1 when the configured interface exists, 0 when it does not (then its other series are absent).");
-        GaugeSnapshot.Builder info = GaugeSnapshot.builder().name("sluice_qdisc_info")
-            .help("The kind of the interface's root qdisc, as a label; always 1.");
+        // An info metric: the text format writes it as sluice_qdisc_info{interface,qdisc} 1.
+        InfoSnapshot.Builder info = InfoSnapshot.builder().name("sluice_qdisc")
+            .help("The kind of the interface's root qdisc, as a label.");
         GaugeSnapshot.Builder backlogBytes = GaugeSnapshot.builder().name("sluice_qdisc_backlog_bytes").unit(Unit.BYTES)
             .help("Bytes queued in the interface's root qdisc.");
         GaugeSnapshot.Builder backlogPackets = GaugeSnapshot.builder().name("sluice_qdisc_backlog_packets")
@@ -158,7 +160,8 @@ public final class DaemonMetrics implements MultiCollector {
             present.dataPoint(gauge(i.present() ? 1 : 0, "interface", i.name()));
             if (i.qdisc() != null) {
                 anyQdisc = true;
-                info.dataPoint(gauge(1, "interface", i.name(), "qdisc", i.qdisc()));
+                info.dataPoint(InfoSnapshot.InfoDataPointSnapshot.builder()
+                    .labels(Labels.of("interface", i.name(), "qdisc", i.qdisc())).build());
                 gaugeIfKnown(backlogBytes, i.backlogBytes(), i.name());
                 gaugeIfKnown(backlogPackets, i.backlogPackets(), i.name());
                 counterIfKnown(drops, i.drops(), i.name());

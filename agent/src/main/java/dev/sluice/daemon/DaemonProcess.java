@@ -3,7 +3,9 @@ package dev.sluice.daemon;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Runs a started {@link Daemon} as this process's whole job until SIGTERM or SIGINT, then stops
@@ -18,24 +20,40 @@ import java.util.function.Consumer;
  */
 public final class DaemonProcess {
     /** How long the hook waits for the main thread to finish its last words before halting. */
-    static final long MAIN_GRACE_MILLIS = 500;
+    static final long MAIN_GRACE_MILLIS = 300;
+    /** How long the hook waits for a start in progress to finish. */
+    static final long START_WAIT_MILLIS = 1200;
 
     private DaemonProcess() {}
 
     /**
-     * Blocks until a signal closes {@code daemon}; returns 0 (which the halting hook also exits with).
+     * Starts a daemon with {@code starter} and blocks until a signal closes it; returns 0 (which
+     * the halting hook also exits with). The hook is installed before the start, so a signal that
+     * arrives while the daemon is still starting also ends in a clean exit 0: the hook waits for
+     * the start to finish (or fail) and then closes what it made.
      *
      * @param log receives the "stopping" line
+     * @throws DaemonException when the start fails (and no signal came)
      */
-    public static int runUntilSignalled(Daemon daemon, Consumer<String> log) throws InterruptedException {
+    public static int run(Supplier<Daemon> starter, Consumer<String> log) throws InterruptedException {
         AtomicBoolean mainDone = new AtomicBoolean();
+        AtomicReference<Daemon> daemon = new AtomicReference<>();
+        CountDownLatch started = new CountDownLatch(1);
         CountDownLatch mainFinished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             if (mainDone.get()) {
                 return; // the main thread is exiting on its own: keep its status
             }
             log.accept("stopping (signal)");
-            daemon.close();
+            try {
+                started.await(START_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Daemon d = daemon.get();
+            if (d != null) {
+                d.close();
+            }
             try {
                 mainFinished.await(MAIN_GRACE_MILLIS, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
@@ -47,7 +65,14 @@ public final class DaemonProcess {
         }, "sluiced-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            daemon.awaitClosed();
+            Daemon d;
+            try {
+                d = starter.get();
+                daemon.set(d);
+            } finally {
+                started.countDown();
+            }
+            d.awaitClosed();
             log.accept("stopped");
             return 0;
         } finally {
