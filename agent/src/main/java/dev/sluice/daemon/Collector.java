@@ -196,6 +196,11 @@ public final class Collector implements AutoCloseable {
         }
     }
 
+    /** Replaces the published snapshot (tests of what is served from one). */
+    void publish(Snapshot s) {
+        latest = s;
+    }
+
     /** The latest collection's result. */
     public Snapshot latest() {
         return latest;
