@@ -171,6 +171,7 @@ public final class ControlServer implements AutoCloseable {
         SocketChannel c = client.channel();
         ByteBuffer in = ByteBuffer.allocate(1024);
         ByteArrayOutputStream line = new ByteArrayOutputStream();
+        boolean overlong = false; // discarding the rest of a too-long line (memory stays bounded)
         try {
             while (true) {
                 in.clear();
@@ -183,17 +184,23 @@ public final class ControlServer implements AutoCloseable {
                 while (in.hasRemaining()) {
                     byte b = in.get();
                     if (b == '\n') {
-                        String request = line.toString(StandardCharsets.UTF_8);
-                        line.reset();
-                        if (request.endsWith("\r")) {
-                            request = request.substring(0, request.length() - 1);
+                        String answer;
+                        if (overlong) {
+                            answer = ControlProtocol.error("request longer than " + ControlProtocol.MAX_LINE + " characters");
+                        } else {
+                            String request = line.toString(StandardCharsets.UTF_8);
+                            if (request.endsWith("\r")) {
+                                request = request.substring(0, request.length() - 1);
+                            }
+                            answer = protocol.handle(request);
                         }
-                        if (!reply(c, protocol.handle(request))) {
+                        line.reset();
+                        overlong = false;
+                        if (!reply(c, answer)) {
                             return;
                         }
                     } else if (line.size() >= ControlProtocol.MAX_LINE) {
-                        reply(c, ControlProtocol.error("request longer than " + ControlProtocol.MAX_LINE + " characters"));
-                        return;
+                        overlong = true;
                     } else {
                         line.write(b);
                     }
