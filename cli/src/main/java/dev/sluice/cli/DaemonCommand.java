@@ -164,7 +164,7 @@ final class DaemonCommand implements Callable<Integer> {
      * {@code FILE:LINE: ...} and stops start-up with exit status 2.
      */
     static final class ConfigFileDefaults implements CommandLine.IDefaultValueProvider {
-        private static final Pattern PICOCLI_INVALID = Pattern.compile("Invalid value for option '--[^']*': (.*)", Pattern.DOTALL);
+        private static final Pattern PICOCLI_INVALID = Pattern.compile("Invalid value for option '--[^']*'(?: \\([^)]*\\))?: (.*)", Pattern.DOTALL);
         private final Map<Object, Map<String, String>> loaded = new HashMap<>();
 
         @Override
