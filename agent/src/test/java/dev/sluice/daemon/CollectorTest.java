@@ -19,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,6 +31,8 @@ import org.junit.jupiter.api.Test;
  */
 class CollectorTest {
     private final List<AutoCloseable> open = new ArrayList<>();
+    @org.junit.jupiter.api.io.TempDir
+    Path tmp;
     private int port;
 
     @AfterEach
@@ -192,7 +193,7 @@ class CollectorTest {
     @Test
     void statusAndSocketsAnswersOverTheDaemon() throws Exception {
         stalled(1, true);
-        Path sock = java.nio.file.Files.createTempDirectory("sluiced-test").resolve("s.sock");
+        Path sock = tmp.resolve("s.sock");
         DaemonConfig config = DaemonConfig.builder().ports(Set.of(port)).listen(DaemonConfig.parseListen("127.0.0.1:0"))
             .controlSocket(sock).interval(java.time.Duration.ofMillis(50)).build();
         List<String> log = new ArrayList<>();
@@ -203,8 +204,6 @@ class CollectorTest {
             String sockets = ControlClient.request(sock, "sockets " + port);
             assertEquals(3, Pattern.compile("\"inode\":").matcher(sockets).results().count(), sockets);
             assertTrue(sockets.contains("\"kist_limit_bytes\":"), sockets);
-            Map<String, Object> unused = Map.of();
-            assertTrue(unused.isEmpty());
         }
         assertTrue(!java.nio.file.Files.exists(sock), "closed daemon removed its socket");
         assertTrue(log.stream().anyMatch(l -> l.startsWith("collecting every 50ms")), log.toString());
