@@ -254,6 +254,9 @@ public final class ControlServer implements AutoCloseable {
             return "no such file or directory";
         }
         String m = e.getMessage();
+        if (m != null && m.contains("ermission denied")) {
+            return "permission denied";
+        }
         return m != null ? m : e.getClass().getSimpleName();
     }
 
