@@ -40,6 +40,7 @@ public final class Collector implements AutoCloseable {
     private volatile Snapshot latest = Snapshot.EMPTY;
     private volatile String lastError;
     private String loggedError;
+    private Source lastErrorSource;
     private SockDiag diag;
     private Thread thread;
 
@@ -127,8 +128,6 @@ public final class Collector implements AutoCloseable {
         latest = s;
         return s;
     }
-
-    private Source lastErrorSource;
 
     private void error(Source source, String message) {
         errors[source.ordinal()].incrementAndGet();

@@ -41,6 +41,7 @@ import picocli.CommandLine.Option;
         "  sluice probe --port 443 --state estab",
         "  sluice probe --pid 1234 --json       sockets held by process 1234, as JSON",
         "  sluice probe --port 8080 --watch 500 redraw every 500 ms until Ctrl-C",
+        "  sluice probe --daemon --port 443     what a running sluiced sees (its filters and factor)",
         "", "Exit status: 0 success, 1 runtime failure, 2 bad usage."})
 final class ProbeCommand implements java.util.concurrent.Callable<Integer> {
 
