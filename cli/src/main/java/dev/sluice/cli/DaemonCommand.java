@@ -37,6 +37,7 @@ import picocli.CommandLine.Option;
     sortOptions = false,
     defaultValueProvider = DaemonCommand.ConfigFileDefaults.class,
     versionProvider = SluiceMain.Version.class,
+    header = "Run sluiced: socket and queue state as Prometheus metrics, plus a control socket.",
     description = {
         "Run sluiced: collect TCP socket state (one sock_diag dump per interval) and interface queue",
         "state (qdisc via rtnetlink, BQL via sysfs), serve it as Prometheus metrics on /metrics, and",

@@ -25,6 +25,7 @@ import picocli.CommandLine.Option;
 @Command(name = "probe",
     mixinStandardHelpOptions = true,
     sortOptions = false,
+    header = "List TCP sockets with their kernel send-side facts and KIST write limit.",
     description = {
         "List TCP sockets of this host (one sock_diag dump) with the kernel facts KIST uses and the",
         "write limit KIST would give each of them:",

@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
 @Command(name = "status",
     mixinStandardHelpOptions = true,
     sortOptions = false,
+    header = "Show what a running sluiced sees, over its control socket.",
     description = {
         "Ask a running sluiced (over its read-only control socket) what it is doing and what its last",
         "collection found: sockets, unsent bytes and zero-KIST-limit sockets per cgroup, and the qdisc",
