@@ -4,23 +4,22 @@ import dev.sluice.bindings.netlink.Link;
 import dev.sluice.bindings.netlink.Qdisc;
 import dev.sluice.bindings.netlink.QdiscStats;
 import dev.sluice.bindings.netlink.RtNetlink;
-import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import dev.sluice.nic.BqlObserver;
+import dev.sluice.nic.BqlState;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Reads the queue state of the configured interfaces once per collection: one rtnetlink link
  * dump and one qdisc dump for all of them, and BQL from sysfs
- * ({@code /sys/class/net/IF/queues/tx-N/byte_queue_limits/{inflight,limit}}).
+ * ({@code /sys/class/net/IF/queues/tx-N/byte_queue_limits/{inflight,limit}}) through the
+ * pacer's {@link BqlObserver}, summed over the transmit queues.
  *
- * <p>Deliberately minimal and private to the daemon (the pacer's NIC observers live elsewhere).
- * Allocates per interface and qdisc, not per socket. Not thread-safe.
+ * <p>Allocates per interface and qdisc, not per socket. Not thread-safe.
  */
 final class QueueReader implements AutoCloseable {
     private final List<String> names;
@@ -81,34 +80,24 @@ final class QueueReader implements AutoCloseable {
 
     /** Reads BQL for {@code ifname} under {@code sysClassNet} (normally {@code /sys/class/net}). */
     static Bql readBql(Path sysClassNet, String ifname) {
-        Path queuesDir = sysClassNet.resolve(ifname).resolve("queues");
+        BqlObserver observer;
+        try {
+            observer = BqlObserver.sysfs(sysClassNet, ifname);
+        } catch (IllegalArgumentException e) {
+            return Bql.NONE; // not a name sysfs could hold
+        }
         int queues = 0;
         long inflight = 0;
         long limit = 0;
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(queuesDir, "tx-*")) {
-            for (Path q : dirs) {
-                Path bql = q.resolve("byte_queue_limits");
-                if (!Files.isDirectory(bql)) {
-                    continue;
-                }
-                try {
-                    long i = readLong(bql.resolve("inflight"));
-                    long l = readLong(bql.resolve("limit"));
-                    inflight += i;
-                    limit += l;
-                    queues++;
-                } catch (NoSuchFileException e) {
-                    // the queue went away mid-read
-                }
+        for (int q : observer.txQueues()) {
+            Optional<BqlState> s = observer.queue(q);
+            if (s.isPresent()) {
+                inflight += s.get().inflightBytes();
+                limit += s.get().limitBytes();
+                queues++;
             }
-        } catch (IOException | RuntimeException e) {
-            return Bql.NONE; // no such interface in this sysfs, or no queues directory
         }
         return queues == 0 ? Bql.NONE : new Bql(queues, inflight, limit);
-    }
-
-    private static long readLong(Path p) throws IOException {
-        return Long.parseLong(Files.readString(p).trim());
     }
 
     @Override

@@ -82,20 +82,7 @@ final class SocketLister {
 
     /** One row, with the fields of {@code sluice probe --json} and what a client needs to rebuild it. */
     static Map<String, Object> json(ProbeRow r, String cgroup) {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("local", r.localText());
-        o.put("remote", r.remoteText());
-        o.put("state", r.stateText());
-        o.put("cwnd", r.cwnd());
-        o.put("unacked", r.unacked());
-        o.put("snd_mss", r.sndMss());
-        o.put("rtt_us", r.rttUs());
-        o.put("notsent_bytes", r.notsentBytes());
-        o.put("delivery_rate_bps", r.deliveryRateBps());
-        o.put("kist_limit_bytes", r.kistLimitBytes());
-        o.put("inode", r.inode());
-        o.put("uid", r.uid());
-        o.put("family", r.ipv6() ? "inet6" : "inet");
+        Map<String, Object> o = r.jsonFields();
         o.put("cgroup", cgroup);
         o.put("state_code", r.stateCode());
         o.put("local_ip", r.local() == null ? null : r.local().getAddress().getHostAddress());

@@ -179,21 +179,7 @@ final class ProbeCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     static ObjectNode toJson(ProbeRow r) {
-        ObjectNode o = MAPPER.createObjectNode();
-        o.put("local", r.localText());
-        o.put("remote", r.remoteText());
-        o.put("state", r.stateText());
-        o.put("cwnd", r.cwnd());
-        o.put("unacked", r.unacked());
-        o.put("snd_mss", r.sndMss());
-        o.put("rtt_us", r.rttUs());
-        o.put("notsent_bytes", r.notsentBytes());
-        o.put("delivery_rate_bps", r.deliveryRateBps());
-        o.put("kist_limit_bytes", r.kistLimitBytes());
-        o.put("inode", r.inode());
-        o.put("uid", r.uid());
-        o.put("family", r.ipv6() ? "inet6" : "inet");
-        return o;
+        return MAPPER.valueToTree(r.jsonFields());
     }
 
     private static String num(Long v) {
