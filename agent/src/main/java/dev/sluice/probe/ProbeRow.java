@@ -5,6 +5,8 @@ import dev.sluice.bindings.TcpInfoField;
 import dev.sluice.bindings.netlink.TcpState;
 import dev.sluice.kist.KistLimit;
 import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * One TCP socket as {@code sluice probe} shows it: identity, the kernel's send-side facts, and
@@ -78,5 +80,30 @@ public record ProbeRow(
     /** The state as {@code ss} prints it, or {@code UNKNOWN-n}. */
     public String stateText() {
         return state != null ? TcpStateNames.ssName(state) : "UNKNOWN-" + stateCode;
+    }
+
+    /**
+     * The row as {@code sluice probe --json} writes it, in that order: {@code local}, {@code remote},
+     * {@code state}, {@code cwnd}, {@code unacked}, {@code snd_mss}, {@code rtt_us},
+     * {@code notsent_bytes}, {@code delivery_rate_bps}, {@code kist_limit_bytes}, {@code inode},
+     * {@code uid}, {@code family}; a missing fact maps to null. The daemon's control socket sends
+     * the same fields, so the CLI and the daemon cannot drift apart. A new, mutable map.
+     */
+    public Map<String, Object> jsonFields() {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("local", localText());
+        o.put("remote", remoteText());
+        o.put("state", stateText());
+        o.put("cwnd", cwnd);
+        o.put("unacked", unacked);
+        o.put("snd_mss", sndMss);
+        o.put("rtt_us", rttUs);
+        o.put("notsent_bytes", notsentBytes);
+        o.put("delivery_rate_bps", deliveryRateBps);
+        o.put("kist_limit_bytes", kistLimitBytes);
+        o.put("inode", inode);
+        o.put("uid", uid);
+        o.put("family", ipv6 ? "inet6" : "inet");
+        return o;
     }
 }

@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code sluice experiment}: the parent of the lab experiments ({@code kist}, ...). */
 @Command(name = "experiment",
     mixinStandardHelpOptions = true,
+    header = "Run an experiment in a two-host network-namespace lab (needs root).",
     description = {
         "Run an experiment in the lab: two network namespaces on this machine joined by a veth pair,",
         "with a tbf bottleneck on the sender's side. Each experiment builds a lab of its own, with a",

@@ -26,6 +26,7 @@ import picocli.CommandLine.Option;
 @Command(name = "kist",
     mixinStandardHelpOptions = true,
     sortOptions = false,
+    header = "KIST vs Vanilla vs TCP_NOTSENT_LOWAT: interactive latency next to bulk streams.",
     description = {
         "Does KIST keep an interactive stream fast next to bulk streams on one",
         "TCP connection, without slowing the bulk streams down?",

@@ -25,6 +25,7 @@ import picocli.CommandLine.Option;
 @Command(name = "probe",
     mixinStandardHelpOptions = true,
     sortOptions = false,
+    header = "List TCP sockets with their kernel send-side facts and KIST write limit.",
     description = {
         "List TCP sockets of this host (one sock_diag dump) with the kernel facts KIST uses and the",
         "write limit KIST would give each of them:",
@@ -41,6 +42,7 @@ import picocli.CommandLine.Option;
         "  sluice probe --port 443 --state estab",
         "  sluice probe --pid 1234 --json       sockets held by process 1234, as JSON",
         "  sluice probe --port 8080 --watch 500 redraw every 500 ms until Ctrl-C",
+        "  sluice probe --daemon --port 443     what a running sluiced sees (its filters and factor)",
         "", "Exit status: 0 success, 1 runtime failure, 2 bad usage."})
 final class ProbeCommand implements java.util.concurrent.Callable<Integer> {
 
@@ -74,6 +76,15 @@ final class ProbeCommand implements java.util.concurrent.Callable<Integer> {
         description = "Redraw every MS milliseconds (at least 10) until interrupted.")
     Integer watchMs;
 
+    @Option(names = "--daemon",
+        description = "Ask a running sluiced what it sees (its filters and factor) over its control socket, "
+            + "instead of dumping sockets here.")
+    boolean daemon;
+
+    @Option(names = "--socket", paramLabel = "PATH",
+        description = "The daemon's control socket, with --daemon (default: /run/sluice/sluiced.sock).")
+    java.nio.file.Path socket;
+
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     @Override
@@ -85,14 +96,14 @@ final class ProbeCommand implements java.util.concurrent.Callable<Integer> {
             states.isEmpty() ? EnumSet.allOf(TcpState.class) : EnumSet.copyOf(states),
             factor);
         PrintWriter out = spec.commandLine().getOut();
-        try (SocketProbe probe = new SocketProbe()) {
+        try (SocketProbe probe = daemon ? null : new SocketProbe()) {
             if (watchMs == null) {
-                print(out, run(probe, query), false);
+                print(out, daemon ? DaemonRows.fetch(socketPath(), query) : run(probe, query), false);
                 return ExitCodes.OK;
             }
             boolean clear = !json && System.console() != null;
             for (long round = 0; round < Long.MAX_VALUE; round++) { // until interrupted
-                List<ProbeRow> rows = run(probe, query);
+                List<ProbeRow> rows = daemon ? DaemonRows.fetch(socketPath(), query) : run(probe, query);
                 if (clear) {
                     out.print("\033[H\033[2J");
                 }
@@ -114,7 +125,18 @@ final class ProbeCommand implements java.util.concurrent.Callable<Integer> {
         }
     }
 
+    private java.nio.file.Path socketPath() {
+        return socket != null ? socket : dev.sluice.daemon.DaemonConfig.DEFAULT_CONTROL_SOCKET;
+    }
+
     private void validate() {
+        if (socket != null && !daemon) {
+            throw new UsageException("--socket goes with --daemon");
+        }
+        if (daemon && spec.commandLine().getParseResult() != null
+                && spec.commandLine().getParseResult().hasMatchedOption("--factor")) {
+            throw new UsageException("--factor cannot be used with --daemon: the daemon computes limits with its own factor");
+        }
         if (port != null && (port < 1 || port > 65535)) {
             throw new UsageException("--port " + port + " is out of range (1-65535)");
         }
@@ -157,21 +179,7 @@ final class ProbeCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     static ObjectNode toJson(ProbeRow r) {
-        ObjectNode o = MAPPER.createObjectNode();
-        o.put("local", r.localText());
-        o.put("remote", r.remoteText());
-        o.put("state", r.stateText());
-        o.put("cwnd", r.cwnd());
-        o.put("unacked", r.unacked());
-        o.put("snd_mss", r.sndMss());
-        o.put("rtt_us", r.rttUs());
-        o.put("notsent_bytes", r.notsentBytes());
-        o.put("delivery_rate_bps", r.deliveryRateBps());
-        o.put("kist_limit_bytes", r.kistLimitBytes());
-        o.put("inode", r.inode());
-        o.put("uid", r.uid());
-        o.put("family", r.ipv6() ? "inet6" : "inet");
-        return o;
+        return MAPPER.valueToTree(r.jsonFields());
     }
 
     private static String num(Long v) {

@@ -9,10 +9,11 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = SluiceMain.Version.class,
     description = {
-        "Kernel-informed network output scheduling: reads socket and NIC-queue state straight from",
-        "the Linux kernel (tcp_info, sock_diag, rtnetlink) and schedules output with it.",
+        "Kernel-informed network output scheduling: reads socket and NIC-queue state straight from "
+            + "the Linux kernel (tcp_info, sock_diag, rtnetlink) and schedules output with it.",
     },
-    subcommands = {ProbeCommand.class, ExperimentCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {ProbeCommand.class, ExperimentCommand.class, DaemonCommand.class, StatusCommand.class,
+        CommandLine.HelpCommand.class},
     footer = {"", "Exit status: 0 success, 1 runtime failure, 2 bad usage.",
         "See 'sluice <command> --help' for each command."})
 public final class SluiceMain implements Runnable {
@@ -27,6 +28,8 @@ public final class SluiceMain implements Runnable {
     /** Builds the command line with Sluice's error handling: one line on stderr, exit 1 or 2. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new SluiceMain());
+        // Help texts are wrapped by hand at under 100 columns; picocli's default of 80 re-wraps them badly.
+        cl.setUsageHelpWidth(100);
         cl.setParameterExceptionHandler(SluiceMain::usageError);
         cl.setExecutionExceptionHandler(SluiceMain::runtimeError);
         return cl;
