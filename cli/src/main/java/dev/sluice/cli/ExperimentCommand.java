@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
     footer = {"", "Examples:",
         "  sluice experiment kist                      KIST against Vanilla and TCP_NOTSENT_LOWAT",
         "  sluice experiment kist --help",
+        "  sluice experiment pacer                     the pacer: unpaced, paced-fifo, paced-srpt",
+        "  sluice experiment pacer --help",
         "", "Exit status: 0 success, 1 runtime failure, 2 bad usage."})
 final class ExperimentCommand implements Runnable {
     @CommandLine.Spec

@@ -36,6 +36,7 @@ import picocli.CommandLine.Option;
 @Command(name = "pacer",
     mixinStandardHelpOptions = true,
     sortOptions = false,
+    header = "Homa-style pacer: unpaced vs paced-FIFO vs paced-SRPT over a tbf bottleneck.",
     description = {
         "Does the Homa-style pacer keep the real queue it estimates short, so that",
         "short messages get through fast under load, without costing goodput?",
@@ -49,7 +50,7 @@ import picocli.CommandLine.Option;
         "",
         "  unpaced     every message to the socket at once; the tbf queues",
         "  paced-fifo  the pacer, throttled messages oldest first",
-        "  paced-srpt  the pacer, shortest remaining first (5% FIFO picks)",
+        "  paced-srpt  the pacer, shortest remaining first (5%% FIFO picks)",
         "",
         "Latency runs from a message's scheduled arrival to its delivery in b (one",
         "CLOCK_MONOTONIC), per size class. Also: goodput, the tbf backlog sampled",
@@ -57,7 +58,7 @@ import picocli.CommandLine.Option;
         "lateness and forced sends, and whether every message arrived once, whole.",
         "",
         "--sweep runs paced-srpt once per max NIC queue and picks the knee: the",
-        "smallest value whose goodput is within 2.5% of the best.",
+        "smallest value whose goodput is within 2.5%% of the best.",
         "",
         "Needs root; about 75 s (a sweep: about 8 s per value plus --duration).",
         "Timings come from this machine as it is, other load included: compare the",
@@ -92,7 +93,7 @@ final class PacerExperimentCommand implements Callable<Integer> {
     String limit;
 
     @Option(names = "--sizes", paramLabel = "DIST", defaultValue = "mix",
-        description = "Message sizes: 'mix' (70% 64-1440 B, 20% to 14400 B, 8% to 144000 B, 2% 200-500 kB), "
+        description = "Message sizes: 'mix' (70%% 64-1440 B, 20%% to 14400 B, 8%% to 144000 B, 2%% 200-500 kB), "
             + "'mix:70%%64-1440,30%%1441-100k', or 'pareto:ALPHA,MIN,MAX' (default: ${DEFAULT-VALUE}).")
     String sizes;
 
