@@ -7,6 +7,7 @@ import dev.sluice.experiment.Summary;
 import dev.sluice.experiment.pacer.ClassResult;
 import dev.sluice.experiment.pacer.Delivery;
 import dev.sluice.experiment.pacer.Goal;
+import dev.sluice.experiment.pacer.LinkRate;
 import dev.sluice.experiment.pacer.PacerExperiment;
 import dev.sluice.experiment.pacer.PacerExperimentConfig;
 import dev.sluice.experiment.pacer.PacerExperimentResult;
@@ -127,7 +128,9 @@ final class PacerExperimentCommand implements Callable<Integer> {
     String maxQueue;
 
     @Option(names = "--link-mbps", paramLabel = "N", defaultValue = "0",
-        description = "Link rate the pacer assumes, Mbit/s; 0 = the tbf rate (default: ${DEFAULT-VALUE}).")
+        description = "Link rate the pacer assumes, Mbit/s. 0 (default) = from the interface: the slower of its "
+            + "reported speed and its tbf's rate. A veth reports 10000 Mbit/s whatever it is attached to, so in "
+            + "the lab this is the tbf rate; with neither, " + PacerDefaults.FALLBACK_LINK_MBPS + " Mbit/s.")
     long linkMbps;
 
     @Option(names = "--srpt-fifo-fraction", paramLabel = "PER_MILLE", defaultValue = "50",
@@ -153,6 +156,11 @@ final class PacerExperimentCommand implements Callable<Integer> {
     @Option(names = "--pacer-fifo-priority", paramLabel = "N", defaultValue = "0",
         description = "Run the pacer thread at SCHED_FIFO priority N, 0 = normal (default: ${DEFAULT-VALUE}).")
     int pacerFifoPriority;
+
+    @Option(names = "--jit-warmup", paramLabel = "TIME", defaultValue = "2s",
+        description = "An unreported paced-srpt run first, so no reported run pays for class loading and the "
+            + "JIT; 0s skips it (default: ${DEFAULT-VALUE}).")
+    String jitWarmup;
 
     @Option(names = "--sweep", description = "Sweep the max NIC queue over " + DEFAULT_SWEEP + " (paced-srpt only).")
     boolean sweep;
@@ -230,7 +238,8 @@ final class PacerExperimentCommand implements Callable<Integer> {
                 .seed(seed)
                 .sampleInterval(time("--sample-interval", sampleInterval))
                 .tailLimit(time("--tail", tail))
-                .pacerFifoPriority(pacerFifoPriority);
+                .pacerFifoPriority(pacerFifoPriority)
+                .jitWarmup(time("--jit-warmup", jitWarmup));
             if (maxQueue != null) {
                 b.maxNicQueueNs(time("--max-queue", maxQueue).toNanos());
             }
@@ -281,22 +290,23 @@ final class PacerExperimentCommand implements Callable<Integer> {
 
     // ---------------------------------------------------------------- tables
 
-    private static void printHeader(PrintWriter out, PacerExperimentConfig c, String bottleneck, String kernel,
-                                    String what) {
+    private static void printHeader(PrintWriter out, PacerExperimentConfig c, String bottleneck, LinkRate link,
+                                    String kernel, String what) {
         Workload w = c.workload();
-        out.printf(Locale.ROOT, "sluice experiment pacer%s: %s; sizes %s (mean %.0f B, %.1f wire B/msg); load %.2f"
-                + " = %.0f msg/s, %.1f Mbit/s payload offered; %s per packet; pacer link %d Mbit/s; "
-                + "%d s warm-up + %d s measured; seed %d; kernel %s%n",
-            what, bottleneck, c.sizes().describe(), w.meanBytes(), w.meanWireBytes(), c.load(), w.arrivalsPerSecond(),
-            w.offeredPayloadBitsPerSec() / 1e6, c.gsoSegments() == 1 ? "1 segment (no GSO)"
-                : "up to " + c.gsoSegments() + " segments (GSO)", c.effectiveLinkMbps(), c.warmup().toSeconds(),
-            c.duration().toSeconds(), c.seed(), kernel);
+        out.printf(Locale.ROOT, "sluice experiment pacer%s; kernel %s%n", what, kernel);
+        out.printf(Locale.ROOT, "bottleneck: %s%n", bottleneck);
+        out.printf(Locale.ROOT, "workload:   sizes %s (mean %.0f B, %.1f wire B/msg); load %.2f = %.0f msg/s, %.1f Mbit/s"
+                + " payload offered; seed %d; per run %d s warm-up + %d s measured%n",
+            c.sizes().describe(), w.meanBytes(), w.meanWireBytes(), c.load(), w.arrivalsPerSecond(),
+            w.offeredPayloadBitsPerSec() / 1e6, c.seed(), c.warmup().toSeconds(), c.duration().toSeconds());
+        out.printf(Locale.ROOT, "pacer:      link %d Mbit/s (%s); %s per packet%n", link.mbps(), link.source(),
+            c.gsoSegments() == 1 ? "1 segment (no GSO)" : "up to " + c.gsoSegments() + " segments (GSO)");
     }
 
     private static void printTables(PrintWriter out, PacerExperimentResult result) {
         PacerExperimentConfig c = result.config();
-        printHeader(out, c, result.bottleneck(), result.kernel(), "");
-        out.printf(Locale.ROOT, "max NIC queue %s (backlog goal %d B); unloaded reference: paced-srpt at load %.2f%n",
+        printHeader(out, c, result.bottleneck(), result.link(), result.kernel(), "");
+        out.printf(Locale.ROOT, "            max NIC queue %s (tbf backlog goal %d B); unloaded reference: paced-srpt at load %.2f%n",
             PacerExperiment.formatNs(c.maxNicQueueNs()), c.backlogGoalBytes(c.maxNicQueueNs()), c.unloadedLoad());
         out.println();
         List<RunResult> runs = new ArrayList<>();
@@ -352,7 +362,7 @@ final class PacerExperimentCommand implements Callable<Integer> {
 
     private static void printSweep(PrintWriter out, SweepResult result) {
         PacerExperimentConfig c = result.config();
-        printHeader(out, c, result.bottleneck(), result.kernel(), " --sweep (paced-srpt)");
+        printHeader(out, c, result.bottleneck(), result.link(), result.kernel(), " --sweep (paced-srpt)");
         out.println();
         Table t = new Table("MAX-QUEUE", "GOODPUT", "OF-OFFERED", "1PKT-P50", "1PKT-P99", ">100-P99", "TBF-P99",
             "TBF-MAX", "GOAL-B", "DROPS", "WAKE-P99", "FORCED", "LOST-PER-S", "DELIVERY");
@@ -401,7 +411,7 @@ final class PacerExperimentCommand implements Callable<Integer> {
     static ObjectNode toJson(PacerExperimentResult result) {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("experiment", "pacer");
-        configJson(root.putObject("config"), result.config());
+        configJson(root.putObject("config"), result.config(), result.link());
         root.put("lab_prefix", result.labPrefix());
         root.put("bottleneck", result.bottleneck());
         root.put("kernel", result.kernel());
@@ -422,7 +432,7 @@ final class PacerExperimentCommand implements Callable<Integer> {
     static ObjectNode sweepJson(SweepResult result) {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("experiment", "pacer-sweep");
-        configJson(root.putObject("config"), result.config());
+        configJson(root.putObject("config"), result.config(), result.link());
         root.put("lab_prefix", result.labPrefix());
         root.put("bottleneck", result.bottleneck());
         root.put("kernel", result.kernel());
@@ -434,7 +444,7 @@ final class PacerExperimentCommand implements Callable<Integer> {
         return root;
     }
 
-    private static void configJson(ObjectNode cfg, PacerExperimentConfig c) {
+    private static void configJson(ObjectNode cfg, PacerExperimentConfig c, LinkRate link) {
         Workload w = c.workload();
         cfg.put("rate_bps", c.rateBitsPerSec());
         cfg.put("burst_bytes", c.burstBytes());
@@ -452,7 +462,9 @@ final class PacerExperimentCommand implements Callable<Integer> {
         ArrayNode modes = cfg.putArray("modes");
         c.modes().forEach(m -> modes.add(m.label()));
         cfg.put("max_nic_queue_ns", c.maxNicQueueNs());
-        cfg.put("link_mbps", c.effectiveLinkMbps());
+        cfg.put("link_mbps", link.mbps());
+        cfg.put("link_source", link.source());
+        cfg.put("jit_warmup_s", c.jitWarmup().toMillis() / 1000.0);
         cfg.put("srpt_fifo_per_mille", c.srptFifoPerMille());
         cfg.put("gso_segments", c.gsoSegments());
         cfg.put("seed", c.seed());

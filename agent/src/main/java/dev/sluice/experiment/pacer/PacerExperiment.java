@@ -70,21 +70,23 @@ public final class PacerExperiment {
      */
     public static PacerExperimentResult run(Lab lab, PacerExperimentConfig config, Consumer<String> progress) {
         long t0 = System.nanoTime();
-        String bottleneck = setUp(lab, config);
+        Setup setup = setUp(lab, config);
         int total = config.modes().size() + (config.unloadedDuration().isZero() ? 0 : 1);
-        int[] step = {0};
+        int step = 0;
+        jitWarmup(lab, config, setup, progress);
         RunResult unloaded = null;
         if (!config.unloadedDuration().isZero()) {
-            unloaded = runOne(lab, config, UNLOADED, PacingMode.PACED_SRPT, config.unloadedWorkload(),
-                    config.maxNicQueueNs(), config.unloadedDuration(), progress, ++step[0], total);
+            unloaded = runOne(lab, config, setup, UNLOADED, PacingMode.PACED_SRPT, config.unloadedWorkload(),
+                    config.maxNicQueueNs(), config.unloadedDuration(), progress, ++step, total);
         }
         List<RunResult> runs = new ArrayList<>();
         for (PacingMode mode : config.modes()) {
-            runs.add(runOne(lab, config, mode.label(), mode, config.workload(), config.maxNicQueueNs(),
-                    config.duration(), progress, ++step[0], total));
+            runs.add(runOne(lab, config, setup, mode.label(), mode, config.workload(), config.maxNicQueueNs(),
+                    config.duration(), progress, ++step, total));
         }
-        return new PacerExperimentResult(config, lab.config().prefix(), bottleneck, System.getProperty("os.version"),
-                unloaded, runs, Goal.evaluate(config, unloaded, runs), Duration.ofNanos(System.nanoTime() - t0));
+        return new PacerExperimentResult(config, lab.config().prefix(), setup.bottleneck(), setup.link(),
+                System.getProperty("os.version"), unloaded, runs, Goal.evaluate(config, unloaded, runs),
+                Duration.ofNanos(System.nanoTime() - t0));
     }
 
     /**
@@ -109,15 +111,17 @@ public final class PacerExperiment {
             throw new IllegalArgumentException("no queue limits to sweep");
         }
         long t0 = System.nanoTime();
-        String bottleneck = setUp(lab, config);
+        Setup setup = setUp(lab, config);
+        jitWarmup(lab, config, setup, progress);
         List<RunResult> points = new ArrayList<>();
         for (int i = 0; i < maxNicQueueNs.size(); i++) {
             long q = maxNicQueueNs.get(i);
             PacerExperimentConfig c = config.toBuilder().maxNicQueueNs(q).build(); // validates the value
-            points.add(runOne(lab, c, PacingMode.PACED_SRPT.label() + "@" + formatNs(q), PacingMode.PACED_SRPT,
+            points.add(runOne(lab, c, setup, PacingMode.PACED_SRPT.label() + "@" + formatNs(q), PacingMode.PACED_SRPT,
                     c.workload(), q, c.duration(), progress, i + 1, maxNicQueueNs.size()));
         }
-        return new SweepResult(config, lab.config().prefix(), bottleneck, System.getProperty("os.version"), points,
+        return new SweepResult(config, lab.config().prefix(), setup.bottleneck(), setup.link(),
+                System.getProperty("os.version"), points,
                 SweepResult.knee(points, SweepResult.KNEE_TOLERANCE), Duration.ofNanos(System.nanoTime() - t0));
     }
 
@@ -126,13 +130,18 @@ public final class PacerExperiment {
                 .limit(config.limitBytes()));
     }
 
-    private static String setUp(Lab lab, PacerExperimentConfig config) {
+    /** The bottleneck as tc reports it, and the link rate the pacer assumes on it. */
+    record Setup(String bottleneck, LinkRate link) {
+    }
+
+    private static Setup setUp(Lab lab, PacerExperimentConfig config) {
         if (lab.config().mtu() != PacerExperimentConfig.MTU) {
             throw new ExperimentException("the lab's MTU is " + lab.config().mtu() + "; this experiment needs "
                     + PacerExperimentConfig.MTU);
         }
         lab.setTbf(config.rateBitsPerSec(), config.burstBytes(), config.limitBytes());
-        return lab.tbf().map(TbfInfo::line).map(String::strip).orElse(config.bottleneck());
+        String bottleneck = lab.tbf().map(TbfInfo::line).map(String::strip).orElse(config.bottleneck());
+        return new Setup(bottleneck, LinkRate.of(lab, config.linkMbps()));
     }
 
     /** {@code 20us}, {@code 1ms}, {@code 1500ns}. */
@@ -146,15 +155,34 @@ public final class PacerExperiment {
         return ns + "ns";
     }
 
+    /**
+     * A run that is not reported, before the first reported one, so that no reported run pays for
+     * class loading and the JIT compiler: paced-srpt at the configured load, the whole of it warm-up.
+     */
+    private static void jitWarmup(Lab lab, PacerExperimentConfig config, Setup setup, Consumer<String> progress) {
+        if (config.jitWarmup().isZero()) {
+            return;
+        }
+        progress.accept("[warm-up] paced-srpt at load " + config.load() + " for " + config.jitWarmup().toSeconds()
+                + " s, not reported (class loading, JIT)");
+        PacerExperimentConfig c = config.toBuilder().warmup(Duration.ZERO).build();
+        RunResult r = runOne(lab, c, setup, "jit-warmup", PacingMode.PACED_SRPT, config.workload(),
+                config.maxNicQueueNs(), config.jitWarmup());
+        if (!r.delivery().ok()) {
+            throw new ExperimentException("warm-up run: not every message was delivered once, whole: " + r.delivery());
+        }
+    }
+
     // ------------------------------------------------------------------ one run
 
-    static RunResult runOne(Lab lab, PacerExperimentConfig config, String label, PacingMode mode, Workload workload,
-                            long maxNicQueueNs, Duration window, Consumer<String> progress, int step, int total) {
+    static RunResult runOne(Lab lab, PacerExperimentConfig config, Setup setup, String label, PacingMode mode,
+                            Workload workload, long maxNicQueueNs, Duration window, Consumer<String> progress,
+                            int step, int total) {
         progress.accept(String.format(Locale.ROOT, "[%d/%d] %s: load %.2f of %s (%.0f msg/s), max NIC queue %s, "
                         + "%d s warm-up + %d s measured", step, total, label, workload.load(),
                 LabUnits.humanRate(config.rateBitsPerSec()), workload.arrivalsPerSecond(), formatNs(maxNicQueueNs),
                 config.warmup().toSeconds(), window.toSeconds()));
-        RunResult r = runOne(lab, config, label, mode, workload, maxNicQueueNs, window);
+        RunResult r = runOne(lab, config, setup, label, mode, workload, maxNicQueueNs, window);
         progress.accept(String.format(Locale.ROOT, "[%d/%d] %s: 1-pkt p99 %.2f ms, goodput %.1f Mbit/s (%.1f%% of "
                         + "offered), tbf backlog p99 %d B, drops %d, delivery %s", step, total, label,
                 Summary.millis(r.of(SizeClass.ONE).latency().p99()), r.goodputBitsPerSec() / 1e6,
@@ -164,8 +192,8 @@ public final class PacerExperiment {
     }
 
     /** One run: receiver in b, sender (and pacer) in a, tbf sampled from here. */
-    static RunResult runOne(Lab lab, PacerExperimentConfig config, String label, PacingMode mode, Workload workload,
-                            long maxNicQueueNs, Duration window) {
+    static RunResult runOne(Lab lab, PacerExperimentConfig config, Setup setup, String label, PacingMode mode,
+                            Workload workload, long maxNicQueueNs, Duration window) {
         RunControl control = new RunControl();
         Payload payload = new Payload(workload.sizes().maxBytes());
         NetnsThread<ReceiverLoop.Report> rt = null;
@@ -180,7 +208,7 @@ public final class PacerExperiment {
             receiver.setSpec(spec);
             long drops0 = drops(tbf);
             st = NetnsThread.start("pacer-sender", lab.a().namespace(),
-                    new SenderLoop(config, spec, lab.a().address(), lab.b().address(), port, control, payload));
+                    new SenderLoop(config, setup.link().mbps(), spec, lab.a().address(), lab.b().address(), port, control, payload));
             int capacity = (int) Math.min(Integer.MAX_VALUE - 8,
                     window.toNanos() / config.sampleInterval().toNanos() * 11 / 10 + 16);
             QdiscSampler sampler = new QdiscSampler(tbf, config.sampleInterval(), capacity);

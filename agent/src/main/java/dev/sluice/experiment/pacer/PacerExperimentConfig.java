@@ -28,8 +28,9 @@ import java.util.Objects;
  * @param unloadedDuration  measured window of the unloaded reference run; zero skips it (default 10 s)
  * @param modes             the loaded runs, in order (default unpaced, paced-fifo, paced-srpt)
  * @param maxNicQueueNs     the pacer's queue limit (default {@link PacerDefaults#MAX_NIC_QUEUE_NS})
- * @param linkMbps          the link rate the pacer assumes, Mbit/s; 0 means the tbf rate (default),
- *                          since the veth reports no speed of its own
+ * @param linkMbps          the link rate the pacer assumes, Mbit/s; 0 (default) derives it from the
+ *                          sending interface ({@link LinkRate}: the slower of its reported speed
+ *                          and its tbf's rate; in the lab, the tbf's)
  * @param srptFifoPerMille  the SRPT mode's FIFO fraction (default {@link ThrottledList#DEFAULT_FIFO_FRACTION_PER_MILLE})
  * @param gsoSegments       segments per packet: 1 (default) sends MTU-sized datagrams; more uses
  *                          UDP GSO super-packets of up to that many segments
@@ -39,6 +40,8 @@ import java.util.Objects;
  * @param tailLimit         after the window, how long the sender may take to get every message
  *                          acknowledged (default 10 s)
  * @param pacerFifoPriority SCHED_FIFO priority for the pacer thread, 0 for none (default 0)
+ * @param jitWarmup         an unreported run before the first reported one, so that none pays for
+ *                          class loading and JIT compilation; zero skips it (default 2 s)
  */
 public record PacerExperimentConfig(
         long rateBitsPerSec,
@@ -58,7 +61,8 @@ public record PacerExperimentConfig(
         long seed,
         Duration sampleInterval,
         Duration tailLimit,
-        int pacerFifoPriority) {
+        int pacerFifoPriority,
+        Duration jitWarmup) {
 
     /** The lab's MTU, which the experiment uses as is. */
     public static final int MTU = LabConfig.DEFAULT_MTU;
@@ -73,6 +77,7 @@ public record PacerExperimentConfig(
         Objects.requireNonNull(unloadedDuration, "unloadedDuration");
         Objects.requireNonNull(sampleInterval, "sampleInterval");
         Objects.requireNonNull(tailLimit, "tailLimit");
+        Objects.requireNonNull(jitWarmup, "jitWarmup");
         modes = List.copyOf(modes);
         if (rateBitsPerSec < 1_000_000L || rateBitsPerSec > 10_000_000_000L) {
             throw new IllegalArgumentException("rate must be 1mbit..10gbit: " + LabUnits.humanRate(rateBitsPerSec));
@@ -89,8 +94,8 @@ public record PacerExperimentConfig(
             throw new IllegalArgumentException(String.format(Locale.ROOT,
                     "the unloaded load (%.3g) must be below the load (%.3g)", unloadedLoad, load));
         }
-        if (warmup.isNegative() || unloadedDuration.isNegative() || tailLimit.isNegative()) {
-            throw new IllegalArgumentException("warm-up, unloaded duration and tail limit must not be negative");
+        if (warmup.isNegative() || unloadedDuration.isNegative() || tailLimit.isNegative() || jitWarmup.isNegative()) {
+            throw new IllegalArgumentException("warm-ups, unloaded duration and tail limit must not be negative");
         }
         if (duration.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new IllegalArgumentException("duration must be at least 1s: " + duration.toMillis() + " ms");
@@ -109,7 +114,7 @@ public record PacerExperimentConfig(
             throw new IllegalArgumentException("max NIC queue must be 0..1s: " + maxNicQueueNs + " ns");
         }
         if (linkMbps < 0) {
-            throw new IllegalArgumentException("link rate must be >= 0 Mbit/s (0: the tbf rate): " + linkMbps);
+            throw new IllegalArgumentException("link rate must be >= 0 Mbit/s (0: from the interface): " + linkMbps);
         }
         if (srptFifoPerMille < 0 || srptFifoPerMille > 1000) {
             throw new IllegalArgumentException("SRPT FIFO fraction must be 0..1000 per mille: " + srptFifoPerMille);
@@ -146,11 +151,6 @@ public record PacerExperimentConfig(
     /** A builder starting from this configuration. */
     public Builder toBuilder() {
         return new Builder(this);
-    }
-
-    /** The link rate the pacer assumes, Mbit/s: {@link #linkMbps()}, or the tbf rate when that is 0. */
-    public long effectiveLinkMbps() {
-        return linkMbps > 0 ? linkMbps : Math.max(1, rateBitsPerSec / 1_000_000L);
     }
 
     /** The segmentation the sender uses: the lab's MTU, {@link #gsoSegments()} per packet. */
@@ -215,7 +215,8 @@ public record PacerExperimentConfig(
         Duration perRun = warmup.plus(duration).plus(Duration.ofSeconds(2));
         Duration unloaded = unloadedDuration.isZero() ? Duration.ZERO
                 : warmup.plus(unloadedDuration).plus(Duration.ofSeconds(2));
-        return perRun.multipliedBy(modes.size()).plus(unloaded).plus(Duration.ofSeconds(3));
+        Duration jit = jitWarmup.isZero() ? Duration.ZERO : jitWarmup.plus(Duration.ofSeconds(2));
+        return perRun.multipliedBy(modes.size()).plus(unloaded).plus(jit).plus(Duration.ofSeconds(3));
     }
 
     /** Builds a {@link PacerExperimentConfig} from the defaults. */
@@ -238,6 +239,7 @@ public record PacerExperimentConfig(
         private Duration sampleInterval = Duration.ofMillis(1);
         private Duration tailLimit = Duration.ofSeconds(10);
         private int pacerFifoPriority;
+        private Duration jitWarmup = Duration.ofSeconds(2);
 
         private Builder() {
         }
@@ -248,7 +250,7 @@ public record PacerExperimentConfig(
             unloadedDuration = c.unloadedDuration; modes = c.modes; maxNicQueueNs = c.maxNicQueueNs;
             linkMbps = c.linkMbps; srptFifoPerMille = c.srptFifoPerMille; gsoSegments = c.gsoSegments;
             seed = c.seed; sampleInterval = c.sampleInterval; tailLimit = c.tailLimit;
-            pacerFifoPriority = c.pacerFifoPriority;
+            pacerFifoPriority = c.pacerFifoPriority; jitWarmup = c.jitWarmup;
         }
 
         public Builder rate(long bitsPerSec) { this.rate = bitsPerSec; return this; }
@@ -269,11 +271,12 @@ public record PacerExperimentConfig(
         public Builder sampleInterval(Duration d) { this.sampleInterval = d; return this; }
         public Builder tailLimit(Duration d) { this.tailLimit = d; return this; }
         public Builder pacerFifoPriority(int p) { this.pacerFifoPriority = p; return this; }
+        public Builder jitWarmup(Duration d) { this.jitWarmup = d; return this; }
 
         public PacerExperimentConfig build() {
             return new PacerExperimentConfig(rate, burst, limit, sizes, load, unloadedLoad, warmup, duration,
                     unloadedDuration, modes, maxNicQueueNs, linkMbps, srptFifoPerMille, gsoSegments, seed,
-                    sampleInterval, tailLimit, pacerFifoPriority);
+                    sampleInterval, tailLimit, pacerFifoPriority, jitWarmup);
         }
     }
 }

@@ -38,6 +38,8 @@ final class SenderLoop implements Callable<SenderLoop.Report> {
     private static final long TIMER_NS = 1_000_000;
     /** Longest park between arrivals, so control packets are served promptly. */
     private static final long MAX_IDLE_NS = 100_000;
+    /** Control batches read per service round at most: a burst of ACKs or RESENDs, bounded. */
+    private static final int MAX_CONTROL_BATCHES = 64;
     /** Messages kept until acknowledged: far more than a stable run ever has outstanding. */
     private static final int MAX_OUTSTANDING = 1 << 16;
 
@@ -69,6 +71,7 @@ final class SenderLoop implements Callable<SenderLoop.Report> {
     }
 
     private final PacerExperimentConfig config;
+    private final long linkMbps;
     private final RunSpec spec;
     private final InetSocketAddress local;
     private final InetSocketAddress peer;
@@ -79,9 +82,10 @@ final class SenderLoop implements Callable<SenderLoop.Report> {
     private long acknowledged;
     private long abandoned;
 
-    SenderLoop(PacerExperimentConfig config, RunSpec spec, String localAddress, String peerAddress, int peerPort,
+    SenderLoop(PacerExperimentConfig config, long linkMbps, RunSpec spec, String localAddress, String peerAddress, int peerPort,
                RunControl control, Payload payload) {
         this.config = config;
+        this.linkMbps = linkMbps;
         this.spec = spec;
         this.local = new InetSocketAddress(localAddress, 0);
         this.peer = new InetSocketAddress(peerAddress, peerPort);
@@ -99,7 +103,7 @@ final class SenderLoop implements Callable<SenderLoop.Report> {
         try (UdpSender tx = UdpSender.open(local, peer, geometry, sc, System::nanoTime, this::onOutcome)) {
             Pacer pacer = null;
             if (spec.mode().paced()) {
-                NicQueue nic = new NicQueue(config.effectiveLinkMbps(), spec.maxNicQueueNs(), System::nanoTime);
+                NicQueue nic = new NicQueue(linkMbps, spec.maxNicQueueNs(), System::nanoTime);
                 tx.setNicQueue(nic); // re-sent packets are charged to the estimate too
                 PacerConfig pc = PacerConfig.defaults()
                         .withFifoFractionPerMille(spec.mode().fifoFractionPerMille(config.srptFifoPerMille()))
@@ -198,7 +202,7 @@ final class SenderLoop implements Callable<SenderLoop.Report> {
         if (pacer != null) {
             pacer.tryRunPass();
         }
-        while (tx.poll() > 0) {
+        for (int i = 0; i < MAX_CONTROL_BATCHES && tx.poll() > 0; i++) {
             // drain the control socket: a burst of ACKs or RESENDs
         }
         if (now - nextTimer >= 0) {

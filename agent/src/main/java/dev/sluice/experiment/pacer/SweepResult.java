@@ -10,12 +10,13 @@ import java.util.List;
  * @param config     what was run (its {@code maxNicQueueNs} is replaced by each value in turn)
  * @param labPrefix  the lab it ran in
  * @param bottleneck the tbf as tc reported it
+ * @param link       the link rate the pacer assumed, and why
  * @param kernel     {@code os.version}
  * @param points     one run per value, in the order given
  * @param kneeNs     the smallest value whose goodput is within {@link #KNEE_TOLERANCE} of the best
  * @param wallTime   how long it all took
  */
-public record SweepResult(PacerExperimentConfig config, String labPrefix, String bottleneck, String kernel,
+public record SweepResult(PacerExperimentConfig config, String labPrefix, String bottleneck, LinkRate link, String kernel,
                           List<RunResult> points, long kneeNs, Duration wallTime) {
 
     /** How far below the best goodput the knee may be: 2.5%, the middle of the "2-3%". */
