@@ -58,8 +58,11 @@ import picocli.CommandLine.Option;
         "every ms (rtnetlink), tbf drops, retransmitted bytes, the pacer's wake",
         "lateness and forced sends, and whether every message arrived once, whole.",
         "",
-        "--sweep runs paced-srpt once per max NIC queue and picks the knee: the",
-        "smallest value whose goodput is within 2.5%% of the best.",
+        "--sweep runs paced-srpt at each max NIC queue (--repeat N times, in",
+        "interleaved rounds, reporting medians) and picks the knee: the smallest",
+        "value whose goodput is within 2.5%% of the best. Run it at a saturating",
+        "load (--load 1.2) to see what a limit costs in link utilisation, and at",
+        "0.8 to see the short-message tail.",
         "",
         "Needs root; about 75 s (a sweep: about 8 s per value plus --duration).",
         "Timings come from this machine as it is, other load included: compare the",
@@ -169,6 +172,11 @@ final class PacerExperimentCommand implements Callable<Integer> {
         description = "Sweep these max NIC queue values (paced-srpt only), e.g. 5us,50us,1ms.")
     List<String> sweepValues = new ArrayList<>();
 
+    @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
+        description = "Sweep only: run every value N times, in interleaved rounds, and report medians "
+            + "(default: ${DEFAULT-VALUE}).")
+    int repeat;
+
     @Option(names = "--json", description = "Print one JSON document instead of tables.")
     boolean json;
 
@@ -191,13 +199,13 @@ final class PacerExperimentCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         List<RunResult> all = new ArrayList<>();
         if (!sweepNs.isEmpty()) {
-            SweepResult result = PacerExperiment.sweep(config, sweepNs, progress);
+            SweepResult result = PacerExperiment.sweep(config, sweepNs, repeat, progress);
             if (json) {
                 out.println(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(sweepJson(result)));
             } else {
                 printSweep(out, result);
             }
-            all.addAll(result.points());
+            result.points().forEach(p -> all.addAll(p.runs()));
         } else {
             PacerExperimentResult result = PacerExperiment.run(config, progress);
             if (json) {
@@ -259,6 +267,12 @@ final class PacerExperimentCommand implements Callable<Integer> {
     private List<Long> sweepValues() {
         if (sweep && !sweepValues.isEmpty()) {
             throw new UsageException("give --sweep or --sweep-max-queue, not both");
+        }
+        if (repeat < 1 || repeat > 100) {
+            throw new UsageException("--repeat must be 1..100: " + repeat);
+        }
+        if (repeat > 1 && !sweep && sweepValues.isEmpty()) {
+            throw new UsageException("--repeat applies to a sweep: add --sweep or --sweep-max-queue");
         }
         List<String> texts = sweep ? List.of(DEFAULT_SWEEP.split(",")) : sweepValues;
         List<Long> ns = new ArrayList<>();
@@ -363,26 +377,37 @@ final class PacerExperimentCommand implements Callable<Integer> {
     private static void printSweep(PrintWriter out, SweepResult result) {
         PacerExperimentConfig c = result.config();
         printHeader(out, c, result.bottleneck(), result.link(), result.kernel(), " --sweep (paced-srpt)");
+        int repeats = result.points().get(0).runs().size();
         out.println();
-        Table t = new Table("MAX-QUEUE", "GOODPUT", "OF-OFFERED", "1PKT-P50", "1PKT-P99", ">100-P99", "TBF-P99",
-            "TBF-MAX", "GOAL-B", "DROPS", "WAKE-P99", "FORCED", "LOST-PER-S", "DELIVERY");
+        Table t = new Table("MAX-QUEUE", "GOODPUT", repeats > 1 ? "(MIN-MAX)" : "", "OF-OFFERED", "1PKT-P50",
+            "1PKT-P99", repeats > 1 ? "(MIN-MAX)" : "", ">100-P99", "TBF-P99", "TBF-MAX", "GOAL-B", "DROPS",
+            "LOST-PER-S", "DELIVERY");
         t.rightAlignFrom(1);
-        for (RunResult r : result.points()) {
-            PacerStats p = r.pacer();
-            t.row(PacerExperiment.formatNs(r.maxNicQueueNs()) + (r.maxNicQueueNs() == result.kneeNs() ? " *" : ""),
-                mbit(r.goodputBitsPerSec()), pct(r.goodputFraction()),
-                ms(r.of(SizeClass.ONE).latency(), Summary::p50), ms(r.of(SizeClass.ONE).latency(), Summary::p99),
-                ms(r.of(SizeClass.LARGER).latency(), Summary::p99), Long.toString(r.backlogBytes().p99()),
-                Long.toString(r.backlogBytes().max()), Long.toString(c.backlogGoalBytes(r.maxNicQueueNs())),
-                Long.toString(r.tbfDrops()), us(p.wakeLatenessP99Ns()), Long.toString(p.forcedSends()),
-                String.format(Locale.ROOT, "%.1fms", p.pacerLostNs() / 1e6 / Math.max(1e-9, runSeconds(c))),
-                r.delivery().ok() ? "ok" : "INCOMPLETE");
+        for (SweepResult.Point p : result.points()) {
+            double[] gp = p.range(RunResult::goodputBitsPerSec);
+            double[] one = p.range(r -> r.of(SizeClass.ONE).latency().p99());
+            double lost = p.median(r -> r.pacer() == null ? 0 : r.pacer().pacerLostNs());
+            t.row(PacerExperiment.formatNs(p.maxNicQueueNs()) + (p.maxNicQueueNs() == result.kneeNs() ? " *" : ""),
+                mbit(p.goodputBitsPerSec()), repeats > 1 ? mbit(gp[0]) + "-" + mbit(gp[1]) : "",
+                pct(p.goodputFraction()), msd(p.oneP50Ns()), msd(p.oneP99Ns()),
+                repeats > 1 ? msd(one[0]) + "-" + msd(one[1]) : "", msd(p.largestP99Ns()),
+                String.format(Locale.ROOT, "%.0f", p.backlogP99Bytes()), Long.toString(p.backlogMaxBytes()),
+                Long.toString(c.backlogGoalBytes(p.maxNicQueueNs())), Long.toString(p.drops()),
+                String.format(Locale.ROOT, "%.1fms", lost / 1e6 / Math.max(1e-9, runSeconds(c))),
+                p.deliveryOk() ? "ok" : "INCOMPLETE");
         }
         t.print(out);
-        out.println("(goodput in Mbit/s; latencies in ms; TBF backlog in bytes against GOAL-B = max queue x rate + one"
-            + " packet; WAKE-P99 in us; LOST-PER-S = link time the pacer lost to late passes, per second of run)");
-        out.printf(Locale.ROOT, "%nKnee (*): %s, the smallest max NIC queue whose goodput is within %.1f%% of the"
-            + " best.%n", PacerExperiment.formatNs(result.kneeNs()), SweepResult.KNEE_TOLERANCE * 100);
+        out.println("(" + (repeats > 1 ? "medians of " + repeats + " interleaved runs per value; " : "")
+            + "goodput in Mbit/s of payload delivered in the window; latencies in ms; TBF backlog in bytes against"
+            + " GOAL-B = max queue x rate + one packet; drops summed; LOST-PER-S = link time the pacer lost to late"
+            + " passes, per second of run)");
+        out.printf(Locale.ROOT, "%nKnee (*): %s, the smallest max NIC queue whose %sgoodput is within %.1f%% of the"
+            + " best.%n", PacerExperiment.formatNs(result.kneeNs()), repeats > 1 ? "median " : "",
+            SweepResult.KNEE_TOLERANCE * 100);
+    }
+
+    private static String msd(double ns) {
+        return String.format(Locale.ROOT, "%.2f", ns / 1e6);
     }
 
     /** Seconds a run lasts with traffic: warm-up and window (the pacer's counters also cover the drain). */
@@ -440,7 +465,21 @@ final class PacerExperimentCommand implements Callable<Integer> {
         root.put("knee_ns", result.kneeNs());
         root.put("knee_tolerance", SweepResult.KNEE_TOLERANCE);
         ArrayNode points = root.putArray("points");
-        result.points().forEach(r -> points.add(runJson(r)));
+        for (SweepResult.Point p : result.points()) {
+            ObjectNode n = points.addObject();
+            n.put("max_nic_queue_ns", p.maxNicQueueNs());
+            n.put("median_goodput_mbps", p.goodputBitsPerSec() / 1e6);
+            n.put("median_goodput_fraction", p.goodputFraction());
+            n.put("median_one_packet_p50_ms", p.oneP50Ns() / 1e6);
+            n.put("median_one_packet_p99_ms", p.oneP99Ns() / 1e6);
+            n.put("median_tbf_backlog_p99_bytes", p.backlogP99Bytes());
+            n.put("tbf_backlog_max_bytes", p.backlogMaxBytes());
+            n.put("backlog_goal_bytes", result.config().backlogGoalBytes(p.maxNicQueueNs()));
+            n.put("tbf_drops", p.drops());
+            n.put("delivery_ok", p.deliveryOk());
+            ArrayNode runs = n.putArray("runs");
+            p.runs().forEach(r -> runs.add(runJson(r)));
+        }
         return root;
     }
 

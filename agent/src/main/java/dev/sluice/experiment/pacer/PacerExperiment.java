@@ -90,39 +90,50 @@ public final class PacerExperiment {
     }
 
     /**
-     * Builds a lab of its own and runs paced-srpt once per queue limit in {@code maxNicQueueNs}
-     * (in that order), at {@code config}'s load and duration.
+     * Builds a lab of its own and runs paced-srpt at each queue limit in {@code maxNicQueueNs}, in
+     * {@code repeats} interleaved rounds (all values in the order given, then again), at
+     * {@code config}'s load and duration.
      *
-     * @throws IllegalArgumentException if {@code maxNicQueueNs} is empty
+     * @throws IllegalArgumentException if {@code maxNicQueueNs} is empty or {@code repeats < 1}
      */
-    public static SweepResult sweep(PacerExperimentConfig config, List<Long> maxNicQueueNs, Consumer<String> progress) {
-        if (maxNicQueueNs.isEmpty()) {
-            throw new IllegalArgumentException("no queue limits to sweep");
-        }
+    public static SweepResult sweep(PacerExperimentConfig config, List<Long> maxNicQueueNs, int repeats,
+                                    Consumer<String> progress) {
+        checkSweep(maxNicQueueNs, repeats);
         try (LabSession session = open(config)) {
-            return sweep(session.lab(), config, maxNicQueueNs, progress);
+            return sweep(session.lab(), config, maxNicQueueNs, repeats, progress);
         }
     }
 
-    /** As {@link #sweep(PacerExperimentConfig, List, Consumer)} in an existing lab. */
-    public static SweepResult sweep(Lab lab, PacerExperimentConfig config, List<Long> maxNicQueueNs,
+    /** As {@link #sweep(PacerExperimentConfig, List, int, Consumer)} in an existing lab. */
+    public static SweepResult sweep(Lab lab, PacerExperimentConfig config, List<Long> maxNicQueueNs, int repeats,
                                     Consumer<String> progress) {
-        if (maxNicQueueNs.isEmpty()) {
-            throw new IllegalArgumentException("no queue limits to sweep");
-        }
+        checkSweep(maxNicQueueNs, repeats);
         long t0 = System.nanoTime();
         Setup setup = setUp(lab, config);
         jitWarmup(lab, config, setup, progress);
-        List<RunResult> points = new ArrayList<>();
-        for (int i = 0; i < maxNicQueueNs.size(); i++) {
-            long q = maxNicQueueNs.get(i);
-            PacerExperimentConfig c = config.toBuilder().maxNicQueueNs(q).build(); // validates the value
-            points.add(runOne(lab, c, setup, PacingMode.PACED_SRPT.label() + "@" + formatNs(q), PacingMode.PACED_SRPT,
-                    c.workload(), q, c.duration(), progress, i + 1, maxNicQueueNs.size()));
+        List<RunResult> runs = new ArrayList<>();
+        int total = maxNicQueueNs.size() * repeats;
+        for (int round = 0; round < repeats; round++) {
+            for (long q : maxNicQueueNs) {
+                PacerExperimentConfig c = config.toBuilder().maxNicQueueNs(q).build(); // validates the value
+                String label = PacingMode.PACED_SRPT.label() + "@" + formatNs(q) + (repeats > 1 ? "#" + (round + 1) : "");
+                runs.add(runOne(lab, c, setup, label, PacingMode.PACED_SRPT, c.workload(), q, c.duration(), progress,
+                        runs.size() + 1, total));
+            }
         }
+        List<SweepResult.Point> points = SweepResult.group(maxNicQueueNs, runs);
         return new SweepResult(config, lab.config().prefix(), setup.bottleneck(), setup.link(),
-                System.getProperty("os.version"), points,
-                SweepResult.knee(points, SweepResult.KNEE_TOLERANCE), Duration.ofNanos(System.nanoTime() - t0));
+                System.getProperty("os.version"), points, SweepResult.knee(points, SweepResult.KNEE_TOLERANCE),
+                Duration.ofNanos(System.nanoTime() - t0));
+    }
+
+    private static void checkSweep(List<Long> maxNicQueueNs, int repeats) {
+        if (maxNicQueueNs.isEmpty()) {
+            throw new IllegalArgumentException("no queue limits to sweep");
+        }
+        if (repeats < 1) {
+            throw new IllegalArgumentException("repeats must be >= 1: " + repeats);
+        }
     }
 
     private static LabSession open(PacerExperimentConfig config) {
