@@ -24,7 +24,7 @@ import java.util.function.LongSupplier;
  * @param speedReported whether {@code linkMbps} came from the device (false: the fallback)
  * @param mtu           the MTU the pacer assumes
  * @param mtuReported   whether {@code mtu} came from the device (false: {@link PacerDefaults#FALLBACK_MTU})
- * @param maxNicQueueNs the queue limit (see {@link PacerDefaults#MAX_NIC_QUEUE_NS}, provisional)
+ * @param maxNicQueueNs the queue limit (see {@link PacerDefaults#MAX_NIC_QUEUE_NS})
  */
 public record LinkProfile(String ifname, long linkMbps, boolean speedReported, int mtu, boolean mtuReported,
                           long maxNicQueueNs) {

@@ -71,7 +71,8 @@ import picocli.CommandLine.Option;
     footer = {"", "Examples:",
         "  sluice experiment pacer                        unloaded + 3 modes at load 0.8 (~75 s)",
         "  sluice experiment pacer --modes unpaced,paced-srpt --duration 5s",
-        "  sluice experiment pacer --sweep --duration 6s  max NIC queue 5us..2ms, paced-srpt",
+        "  sluice experiment pacer --sweep --load 1.2 --repeat 3 --duration 6s",
+        "                                                 max NIC queue 0..2ms, paced-srpt (~5 min)",
         "  sluice experiment pacer --sweep-max-queue 20us,100us,1ms --load 0.9",
         "  sluice experiment pacer --sizes pareto:1.1,64,512k --json > pacer.json",
         "", "Exit status: 0 success (whether or not the goals were met), 1 runtime",
@@ -79,7 +80,7 @@ import picocli.CommandLine.Option;
 final class PacerExperimentCommand implements Callable<Integer> {
 
     /** The values {@code --sweep} runs. */
-    static final String DEFAULT_SWEEP = "5us,20us,50us,100us,200us,500us,1ms,2ms";
+    static final String DEFAULT_SWEEP = "0us,5us,10us,20us,50us,100us,200us,500us,1ms,2ms";
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -328,7 +329,8 @@ final class PacerExperimentCommand implements Callable<Integer> {
             runs.add(result.unloaded());
         }
         runs.addAll(result.runs());
-        Table t = new Table("CLASS", "RUN", "MSGS", "UNDELIVERED", "P50", "P99", "MAX", "P99/UNLOADED");
+        Table t = new Table("CLASS", "RUN", "MSGS", "UNDELIVERED", "P50", "P99", "MAX", "P99/UNLOADED", "P50-HO",
+            "P99-HO");
         t.rightAlignFrom(2);
         for (SizeClass sc : SizeClass.values()) {
             for (RunResult r : runs) {
@@ -340,11 +342,13 @@ final class PacerExperimentCommand implements Callable<Integer> {
                         (double) cr.latency().p99() / result.unloaded().of(sc).latency().p99());
                 }
                 t.row(sc.label(), r.label(), Long.toString(cr.offered()), Long.toString(cr.undelivered()),
-                    ms(cr.latency(), Summary::p50), ms(cr.latency(), Summary::p99), ms(cr.latency(), Summary::max), ratio);
+                    ms(cr.latency(), Summary::p50), ms(cr.latency(), Summary::p99), ms(cr.latency(), Summary::max), ratio,
+                    ms(cr.fromHandOver(), Summary::p50), ms(cr.fromHandOver(), Summary::p99));
             }
         }
         t.print(out);
-        out.println("(latency in ms from scheduled arrival to delivery, messages that arrived in the window)");
+        out.println("(latency in ms from scheduled arrival to delivery, messages that arrived in the window; -HO: from"
+            + " when the sender took the message up, i.e. without the sender thread's own lateness)");
         out.println();
         printRuns(out, runs);
         if (!result.goals().isEmpty()) {
@@ -526,6 +530,7 @@ final class PacerExperimentCommand implements Callable<Integer> {
             n.put("offered", c.offered());
             n.put("delivered", c.delivered());
             summary(n.putObject("latency_ms"), c.latency(), 1e-6);
+            summary(n.putObject("latency_from_handover_ms"), c.fromHandOver(), 1e-6);
         }
         o.put("offered_payload_mbps", r.offeredPayloadBitsPerSec() / 1e6);
         o.put("goodput_mbps", r.goodputBitsPerSec() / 1e6);

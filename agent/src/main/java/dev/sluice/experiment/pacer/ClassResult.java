@@ -10,9 +10,13 @@ import dev.sluice.experiment.Summary;
  * @param sizeClass the class
  * @param offered   messages of the class that arrived in the window
  * @param delivered of those, messages delivered (at any time before the run ended)
- * @param latency   their latencies, ns
+ * @param latency   their latencies from scheduled arrival, ns: what the issue's goals judge
+ * @param fromHandOver their latencies from when the sender took them up, ns: without the sender's
+ *                  own lateness (its thread descheduled, behind schedule), so what the pacer, the
+ *                  queue and the receiver cost
  */
-public record ClassResult(SizeClass sizeClass, long offered, long delivered, Summary latency) {
+public record ClassResult(SizeClass sizeClass, long offered, long delivered, Summary latency,
+                          Summary fromHandOver) {
 
     /** Messages that arrived in the window but were never delivered. */
     public long undelivered() {

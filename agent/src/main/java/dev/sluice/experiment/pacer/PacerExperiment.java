@@ -303,7 +303,8 @@ public final class PacerExperiment {
         List<ClassResult> classes = new ArrayList<>();
         for (SizeClass c : SizeClass.values()) {
             var lat = r.latencies()[c.ordinal()];
-            classes.add(new ClassResult(c, s.windowOffered()[c.ordinal()], lat.count(), lat.summary()));
+            classes.add(new ClassResult(c, s.windowOffered()[c.ordinal()], lat.count(), lat.summary(),
+                    r.fromHandOver()[c.ordinal()].summary()));
         }
         Delivery delivery = new Delivery(s.sentMessages(), s.sentBytes(), s.acknowledged(), s.abandoned(),
                 r.delivered(), r.deliveredBytes(), r.duplicates(), r.corrupt());

@@ -5,6 +5,7 @@ import dev.sluice.lab.LabUnits;
 import dev.sluice.pacer.MessageGeometry;
 import dev.sluice.pacer.PacerDefaults;
 import dev.sluice.pacer.ThrottledList;
+import dev.sluice.pacer.WireFormat;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -175,7 +176,8 @@ public record PacerExperimentConfig(
      */
     public long largestPacketTbfBytes() {
         MessageGeometry g = geometry();
-        return (long) g.segmentsPerPacket() * (g.segmentDataBytes() + 32 + 8 + 20 + 14);
+        return (long) g.segmentsPerPacket() * (g.segmentDataBytes() + WireFormat.TRANSPORT_HEADER_BYTES
+                + WireFormat.UDP_HEADER_BYTES + WireFormat.IPV4_HEADER_BYTES + WireFormat.ETHERNET_HEADER_BYTES);
     }
 
     /** The longest the tbf can hold a packet: its limit at its rate, ns. */

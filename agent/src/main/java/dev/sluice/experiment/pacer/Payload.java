@@ -5,22 +5,24 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * What the experiment's messages carry: a 24-byte header (message index, scheduled arrival time,
- * length; little-endian, since both ends are this JVM) and then a fixed byte pattern, so the
- * receiver can tell a message was delivered whole and unchanged.
+ * What the experiment's messages carry: a 32-byte header (message index, scheduled arrival time,
+ * length, hand-over time; little-endian, since both ends are this JVM) and then a fixed byte
+ * pattern, so the receiver can tell a message was delivered whole and unchanged.
  *
  * <pre>
  *   0  u64 index        0, 1, 2, ... in order of arrival in the open-loop schedule
  *   8  u64 arrivalNs    the scheduled arrival (System.nanoTime, i.e. CLOCK_MONOTONIC)
  *  16  u32 length       the message's length in bytes
  *  20  u32 check        index ^ length ^ 0x5eed, a guard against a mixed-up header
- *  24  pattern          byte i = (i * 131 + 7) mod 251
+ *  24  u64 handedNs     when the sender took the message up to hand it over (System.nanoTime):
+ *                       arrivalNs plus the sender's own lateness
+ *  32  pattern          byte i = (i * 131 + 7) mod 251
  * </pre>
  */
 final class Payload {
 
     /** Header bytes at the front of every message. */
-    static final int HEADER_BYTES = 24;
+    static final int HEADER_BYTES = 32;
 
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
@@ -45,7 +47,7 @@ final class Payload {
      * A new message of {@code length} bytes in native memory the garbage collector frees once the
      * transport lets go of it (one allocation per message, none per packet).
      */
-    MemorySegment newMessage(long index, long arrivalNs, int length) {
+    MemorySegment newMessage(long index, long arrivalNs, long handedNs, int length) {
         if (length < HEADER_BYTES) {
             throw new IllegalArgumentException("message of " + length + " bytes is shorter than the header");
         }
@@ -55,6 +57,7 @@ final class Payload {
         m.set(LONG, 8, arrivalNs);
         m.set(INT, 16, length);
         m.set(INT, 20, check(index, length));
+        m.set(LONG, 24, handedNs);
         return m;
     }
 
@@ -81,5 +84,9 @@ final class Payload {
 
     static long arrivalNs(MemorySegment data) {
         return data.get(LONG, 8);
+    }
+
+    static long handedNs(MemorySegment data) {
+        return data.get(LONG, 24);
     }
 }

@@ -41,13 +41,15 @@ final class ReceiverLoop implements Callable<ReceiverLoop.Report> {
      * @param deliveredBytes       their bytes
      * @param duplicates           extra deliveries of a message already delivered
      * @param corrupt              deliveries that were not a whole, unchanged message
-     * @param latencies            per {@link SizeClass} ordinal, latencies of window messages, ns
+     * @param latencies            per {@link SizeClass} ordinal, latencies of window messages from their
+     *                             scheduled arrival, ns
+     * @param fromHandOver         the same messages' latencies from when the sender took them up, ns
      * @param windowDeliveredBytes bytes of messages delivered during the window
      * @param resendsSent          RESENDs the receiver sent
      * @param droppedDatagrams     datagrams the receiver dropped (any reason)
      */
     record Report(long delivered, long deliveredBytes, long duplicates, long corrupt, LatencyRecorder[] latencies,
-                  long windowDeliveredBytes, long resendsSent, long droppedDatagrams) {
+                  LatencyRecorder[] fromHandOver, long windowDeliveredBytes, long resendsSent, long droppedDatagrams) {
     }
 
     private final Workload workload;
@@ -60,6 +62,7 @@ final class ReceiverLoop implements Callable<ReceiverLoop.Report> {
     private final int segmentDataBytes;
     private final BitSet seen = new BitSet();
     private final LatencyRecorder[] latencies = new LatencyRecorder[SizeClass.values().length];
+    private final LatencyRecorder[] fromHandOver = new LatencyRecorder[SizeClass.values().length];
     private long delivered;
     private long deliveredBytes;
     private long duplicates;
@@ -75,6 +78,7 @@ final class ReceiverLoop implements Callable<ReceiverLoop.Report> {
         this.segmentDataBytes = workload.geometry().segmentDataBytes();
         for (int i = 0; i < latencies.length; i++) {
             latencies[i] = new LatencyRecorder(1 << 12);
+            fromHandOver[i] = new LatencyRecorder(1 << 12);
         }
     }
 
@@ -121,7 +125,7 @@ final class ReceiverLoop implements Callable<ReceiverLoop.Report> {
                 }
             }
             long dropped = rx.drops().values().stream().mapToLong(Long::longValue).sum();
-            return new Report(delivered, deliveredBytes, duplicates, corrupt, latencies, windowBytes,
+            return new Report(delivered, deliveredBytes, duplicates, corrupt, latencies, fromHandOver, windowBytes,
                     rx.count(ReceiverCounter.RESENDS_SENT), dropped);
         }
     }
@@ -153,7 +157,9 @@ final class ReceiverLoop implements Callable<ReceiverLoop.Report> {
         deliveredBytes += length;
         long arrival = Payload.arrivalNs(data);
         if (spec.inWindow(arrival)) {
-            latencies[SizeClass.of(length, segmentDataBytes).ordinal()].record(now - arrival);
+            int c = SizeClass.of(length, segmentDataBytes).ordinal();
+            latencies[c].record(now - arrival);
+            fromHandOver[c].record(now - Payload.handedNs(data));
         }
         if (spec.inWindow(now)) {
             windowBytes += length;

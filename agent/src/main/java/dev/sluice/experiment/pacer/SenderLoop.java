@@ -58,7 +58,8 @@ final class SenderLoop implements Callable<SenderLoop.Report> {
      * @param resendRequests     RESENDs honoured
      * @param probes             probes sent
      * @param sendErrors         datagrams the kernel refused
-     * @param arrivalLag         hand-over time minus scheduled arrival, window messages, ns
+     * @param arrivalLag         when the sender took a message up minus its scheduled arrival, window
+     *                           messages, ns
      * @param pacer              the pacer's metrics, null when unpaced
      */
     record Report(long sentMessages, long sentBytes, long[] windowOffered, long windowOfferedBytes, long acknowledged,
@@ -149,16 +150,15 @@ final class SenderLoop implements Callable<SenderLoop.Report> {
             boolean arrivalsLeft = next - spec.windowEndNs() < 0;
             if (arrivalsLeft && now - next >= 0) {
                 int size = gen.nextSize();
-                MemorySegment data = payload.newMessage(sent, next, size);
+                MemorySegment data = payload.newMessage(sent, next, now, size);
                 OutboundMessage m = tx.newMessage(data, null);
-                long handed = System.nanoTime();
                 if (pacer != null) {
                     pacer.send(m);
                 } else {
                     tx.sendUnpaced(m);
                 }
                 if (spec.inWindow(next)) {
-                    lag.record(handed - next);
+                    lag.record(now - next);
                     windowOffered[SizeClass.of(size, segment).ordinal()]++;
                     windowBytes += size;
                 }
