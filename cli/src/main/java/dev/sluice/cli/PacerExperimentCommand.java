@@ -161,6 +161,11 @@ final class PacerExperimentCommand implements Callable<Integer> {
         description = "Run the pacer thread at SCHED_FIFO priority N, 0 = normal (default: ${DEFAULT-VALUE}).")
     int pacerFifoPriority;
 
+    @Option(names = "--rt-priority", paramLabel = "N", defaultValue = "0",
+        description = "Run the sender, receiver and pacer threads at SCHED_FIFO priority N, 0 = normal: shields "
+            + "the runs from the machine's other work (default: ${DEFAULT-VALUE}).")
+    int rtPriority;
+
     @Option(names = "--jit-warmup", paramLabel = "TIME", defaultValue = "2s",
         description = "An unreported paced-srpt run first, so no reported run pays for class loading and the "
             + "JIT; 0s skips it (default: ${DEFAULT-VALUE}).")
@@ -248,6 +253,7 @@ final class PacerExperimentCommand implements Callable<Integer> {
                 .sampleInterval(time("--sample-interval", sampleInterval))
                 .tailLimit(time("--tail", tail))
                 .pacerFifoPriority(pacerFifoPriority)
+                .threadsFifoPriority(rtPriority)
                 .jitWarmup(time("--jit-warmup", jitWarmup));
             if (maxQueue != null) {
                 b.maxNicQueueNs(time("--max-queue", maxQueue).toNanos());
@@ -314,8 +320,10 @@ final class PacerExperimentCommand implements Callable<Integer> {
                 + " payload offered; seed %d; per run %d s warm-up + %d s measured%n",
             c.sizes().describe(), w.meanBytes(), w.meanWireBytes(), c.load(), w.arrivalsPerSecond(),
             w.offeredPayloadBitsPerSec() / 1e6, c.seed(), c.warmup().toSeconds(), c.duration().toSeconds());
-        out.printf(Locale.ROOT, "pacer:      link %d Mbit/s (%s); %s per packet%n", link.mbps(), link.source(),
-            c.gsoSegments() == 1 ? "1 segment (no GSO)" : "up to " + c.gsoSegments() + " segments (GSO)");
+        out.printf(Locale.ROOT, "pacer:      link %d Mbit/s (%s); %s per packet; threads: %s%n", link.mbps(),
+            link.source(), c.gsoSegments() == 1 ? "1 segment (no GSO)" : "up to " + c.gsoSegments() + " segments (GSO)",
+            c.threadsFifoPriority() > 0 ? "sender, receiver, pacer at SCHED_FIFO " + c.threadsFifoPriority()
+                : c.pacerFifoPriority() > 0 ? "pacer at SCHED_FIFO " + c.pacerFifoPriority() : "normal priority");
     }
 
     private static void printTables(PrintWriter out, PacerExperimentResult result) {
@@ -514,6 +522,7 @@ final class PacerExperimentCommand implements Callable<Integer> {
         cfg.put("sample_interval_us", c.sampleInterval().toNanos() / 1000);
         cfg.put("tail_s", c.tailLimit().toMillis() / 1000.0);
         cfg.put("pacer_fifo_priority", c.pacerFifoPriority());
+        cfg.put("threads_fifo_priority", c.threadsFifoPriority());
     }
 
     private static ObjectNode runJson(RunResult r) {

@@ -205,12 +205,16 @@ public final class PacerExperiment {
     /** One run: receiver in b, sender (and pacer) in a, tbf sampled from here. */
     static RunResult runOne(Lab lab, PacerExperimentConfig config, Setup setup, String label, PacingMode mode,
                             Workload workload, long maxNicQueueNs, Duration window) {
+        // Start every run with an empty young generation, so that runs are alike and, with a young
+        // generation larger than a run allocates (SLUICE_JAVA_OPTS=-Xmn1g), no collection pauses
+        // the sender, pacer and receiver threads inside a measured window.
+        System.gc();
         RunControl control = new RunControl();
         Payload payload = new Payload(workload.sizes().maxBytes());
         NetnsThread<ReceiverLoop.Report> rt = null;
         NetnsThread<SenderLoop.Report> st = null;
         try (QdiscObserver tbf = QdiscObserver.rtnetlink(lab.a().iface(), lab.a().namespace())) {
-            ReceiverLoop receiver = new ReceiverLoop(workload, config.resendAfterNs(), lab.b().address(), control, payload);
+            ReceiverLoop receiver = new ReceiverLoop(workload, config.resendAfterNs(), config.threadsFifoPriority(), lab.b().address(), control, payload);
             rt = NetnsThread.start("pacer-receiver", lab.b().namespace(), receiver);
             int port = control.receiverPort.get(10, TimeUnit.SECONDS);
             // The schedule starts once the receiver is listening, so no arrival is due before

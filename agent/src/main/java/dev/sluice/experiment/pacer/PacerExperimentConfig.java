@@ -41,6 +41,9 @@ import java.util.Objects;
  * @param tailLimit         after the window, how long the sender may take to get every message
  *                          acknowledged (default 10 s)
  * @param pacerFifoPriority SCHED_FIFO priority for the pacer thread, 0 for none (default 0)
+ * @param threadsFifoPriority SCHED_FIFO priority for the sender, receiver and pacer threads, 0 for
+ *                          none (default 0): shields the experiment from the machine's other work,
+ *                          to tell what the pacer does from what a busy host does
  * @param jitWarmup         an unreported run before the first reported one, so that none pays for
  *                          class loading and JIT compilation; zero skips it (default 2 s)
  */
@@ -63,6 +66,7 @@ public record PacerExperimentConfig(
         Duration sampleInterval,
         Duration tailLimit,
         int pacerFifoPriority,
+        int threadsFifoPriority,
         Duration jitWarmup) {
 
     /** The lab's MTU, which the experiment uses as is. */
@@ -128,6 +132,10 @@ public record PacerExperimentConfig(
         }
         if (pacerFifoPriority < 0 || pacerFifoPriority > 99) {
             throw new IllegalArgumentException("pacer SCHED_FIFO priority must be 0 (off) or 1..99: " + pacerFifoPriority);
+        }
+        if (threadsFifoPriority < 0 || threadsFifoPriority > 99) {
+            throw new IllegalArgumentException("threads' SCHED_FIFO priority must be 0 (off) or 1..99: "
+                    + threadsFifoPriority);
         }
         if (sizes.maxBytes() > SizeDistribution.MAX_MESSAGE_BYTES) {
             throw new IllegalArgumentException("largest message size is above " + SizeDistribution.MAX_MESSAGE_BYTES);
@@ -202,6 +210,11 @@ public record PacerExperimentConfig(
         return Math.max(50_000_000L, 2 * resendAfterNs());
     }
 
+    /** The pacer thread's SCHED_FIFO priority: {@link #pacerFifoPriority()}, else {@link #threadsFifoPriority()}. */
+    public int effectivePacerFifoPriority() {
+        return pacerFifoPriority > 0 ? pacerFifoPriority : threadsFifoPriority;
+    }
+
     /** The backlog goal: {@code maxNicQueueNs × rate} in bytes plus one full packet. */
     public long backlogGoalBytes(long queueNs) {
         return queueNs * rateBitsPerSec / 8 / 1_000_000_000L + largestPacketTbfBytes();
@@ -242,6 +255,7 @@ public record PacerExperimentConfig(
         private Duration tailLimit = Duration.ofSeconds(10);
         private int pacerFifoPriority;
         private Duration jitWarmup = Duration.ofSeconds(2);
+        private int threadsFifoPriority;
 
         private Builder() {
         }
@@ -253,6 +267,7 @@ public record PacerExperimentConfig(
             linkMbps = c.linkMbps; srptFifoPerMille = c.srptFifoPerMille; gsoSegments = c.gsoSegments;
             seed = c.seed; sampleInterval = c.sampleInterval; tailLimit = c.tailLimit;
             pacerFifoPriority = c.pacerFifoPriority; jitWarmup = c.jitWarmup;
+            threadsFifoPriority = c.threadsFifoPriority;
         }
 
         public Builder rate(long bitsPerSec) { this.rate = bitsPerSec; return this; }
@@ -274,11 +289,12 @@ public record PacerExperimentConfig(
         public Builder tailLimit(Duration d) { this.tailLimit = d; return this; }
         public Builder pacerFifoPriority(int p) { this.pacerFifoPriority = p; return this; }
         public Builder jitWarmup(Duration d) { this.jitWarmup = d; return this; }
+        public Builder threadsFifoPriority(int p) { this.threadsFifoPriority = p; return this; }
 
         public PacerExperimentConfig build() {
             return new PacerExperimentConfig(rate, burst, limit, sizes, load, unloadedLoad, warmup, duration,
                     unloadedDuration, modes, maxNicQueueNs, linkMbps, srptFifoPerMille, gsoSegments, seed,
-                    sampleInterval, tailLimit, pacerFifoPriority, jitWarmup);
+                    sampleInterval, tailLimit, pacerFifoPriority, threadsFifoPriority, jitWarmup);
         }
     }
 }

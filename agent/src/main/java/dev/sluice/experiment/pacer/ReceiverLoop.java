@@ -2,6 +2,7 @@ package dev.sluice.experiment.pacer;
 
 import dev.sluice.experiment.ExperimentException;
 import dev.sluice.experiment.LatencyRecorder;
+import dev.sluice.nic.PinnedThreadSetup;
 import dev.sluice.transport.MessageReceiver;
 import dev.sluice.transport.ReceiverConfig;
 import dev.sluice.transport.ReceiverCounter;
@@ -54,6 +55,7 @@ final class ReceiverLoop implements Callable<ReceiverLoop.Report> {
 
     private final Workload workload;
     private final long resendAfterNs;
+    private final int fifoPriority;
     /** Set before the sender starts, so before the first message: volatile is enough. */
     private volatile RunSpec spec;
     private final InetSocketAddress bind;
@@ -69,9 +71,11 @@ final class ReceiverLoop implements Callable<ReceiverLoop.Report> {
     private long corrupt;
     private long windowBytes;
 
-    ReceiverLoop(Workload workload, long resendAfterNs, String bindAddress, RunControl control, Payload payload) {
+    ReceiverLoop(Workload workload, long resendAfterNs, int fifoPriority, String bindAddress, RunControl control,
+                 Payload payload) {
         this.workload = workload;
         this.resendAfterNs = resendAfterNs;
+        this.fifoPriority = fifoPriority;
         this.bind = new InetSocketAddress(bindAddress, 0);
         this.control = control;
         this.payload = payload;
@@ -102,6 +106,7 @@ final class ReceiverLoop implements Callable<ReceiverLoop.Report> {
 
     @Override
     public Report call() {
+        realTime(fifoPriority, "receiver");
         ReceiverConfig rc = receiverConfig(workload.sizes().maxBytes(), resendAfterNs);
         try (MessageReceiver rx = MessageReceiver.open(bind, rc, System::nanoTime, this::onMessage)) {
             control.receiverPort.complete(rx.localAddress().getPort());
@@ -127,6 +132,22 @@ final class ReceiverLoop implements Callable<ReceiverLoop.Report> {
             long dropped = rx.drops().values().stream().mapToLong(Long::longValue).sum();
             return new Report(delivered, deliveredBytes, duplicates, corrupt, latencies, fromHandOver, windowBytes,
                     rx.count(ReceiverCounter.RESENDS_SENT), dropped);
+        }
+    }
+
+    /**
+     * Puts the calling thread in SCHED_FIFO at {@code priority} (nothing for 0).
+     *
+     * @throws ExperimentException if the kernel refuses (one line: which thread, why)
+     */
+    static void realTime(int priority, String thread) {
+        if (priority <= 0) {
+            return;
+        }
+        PinnedThreadSetup.Applied a = PinnedThreadSetup.unpinned().withFifoPriority(priority).apply();
+        if (!a.fifo()) {
+            throw new ExperimentException("cannot run the " + thread + " thread at SCHED_FIFO " + priority + ": "
+                    + String.join("; ", a.refusals()));
         }
     }
 

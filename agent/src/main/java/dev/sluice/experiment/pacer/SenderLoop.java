@@ -96,6 +96,7 @@ final class SenderLoop implements Callable<SenderLoop.Report> {
 
     @Override
     public Report call() {
+        ReceiverLoop.realTime(config.threadsFifoPriority(), "sender");
         MessageGeometry geometry = spec.workload().geometry();
         SenderConfig sc = SenderConfig.defaults()
                 .withGso(geometry.segmentsPerPacket() > 1)
@@ -109,8 +110,9 @@ final class SenderLoop implements Callable<SenderLoop.Report> {
                 PacerConfig pc = PacerConfig.defaults()
                         .withFifoFractionPerMille(spec.mode().fifoFractionPerMille(config.srptFifoPerMille()))
                         .withThreadName("sluice-pacer-" + spec.label());
-                if (config.pacerFifoPriority() > 0) {
-                    pc = pc.withThreadSetup(PinnedThreadSetup.unpinned().withFifoPriority(config.pacerFifoPriority()));
+                if (config.effectivePacerFifoPriority() > 0) {
+                    pc = pc.withThreadSetup(PinnedThreadSetup.unpinned()
+                            .withFifoPriority(config.effectivePacerFifoPriority()));
                 }
                 pacer = new Pacer(nic, System::nanoTime, pc).start();
             }
