@@ -153,6 +153,7 @@ public record PacerExperimentConfig(
         return builder().build();
     }
 
+    /** A builder starting from the defaults. */
     public static Builder builder() {
         return new Builder();
     }
@@ -270,27 +271,52 @@ public record PacerExperimentConfig(
             threadsFifoPriority = c.threadsFifoPriority;
         }
 
+        /** Sets {@link PacerExperimentConfig#rateBitsPerSec()}. */
         public Builder rate(long bitsPerSec) { this.rate = bitsPerSec; return this; }
+        /** Sets {@link PacerExperimentConfig#burstBytes()}. */
         public Builder burst(long bytes) { this.burst = bytes; return this; }
+        /** Sets {@link PacerExperimentConfig#limitBytes()}. */
         public Builder limit(long bytes) { this.limit = bytes; return this; }
+        /** Sets {@link PacerExperimentConfig#sizes()}. */
         public Builder sizes(SizeDistribution d) { this.sizes = d; return this; }
+        /** Sets {@link PacerExperimentConfig#load()}. */
         public Builder load(double v) { this.load = v; return this; }
+        /** Sets {@link PacerExperimentConfig#unloadedLoad()}. */
         public Builder unloadedLoad(double v) { this.unloadedLoad = v; return this; }
+        /** Sets {@link PacerExperimentConfig#warmup()}. */
         public Builder warmup(Duration d) { this.warmup = d; return this; }
+        /** Sets {@link PacerExperimentConfig#duration()}. */
         public Builder duration(Duration d) { this.duration = d; return this; }
+        /** Sets {@link PacerExperimentConfig#unloadedDuration()}. */
         public Builder unloadedDuration(Duration d) { this.unloadedDuration = d; return this; }
+        /** Sets {@link PacerExperimentConfig#modes()}. */
         public Builder modes(List<PacingMode> m) { this.modes = m; return this; }
+        /** Sets {@link PacerExperimentConfig#maxNicQueueNs()}. */
         public Builder maxNicQueueNs(long ns) { this.maxNicQueueNs = ns; return this; }
+        /** Sets {@link PacerExperimentConfig#linkMbps()}. */
         public Builder linkMbps(long mbps) { this.linkMbps = mbps; return this; }
+        /** Sets {@link PacerExperimentConfig#srptFifoPerMille()}. */
         public Builder srptFifoPerMille(int v) { this.srptFifoPerMille = v; return this; }
+        /** Sets {@link PacerExperimentConfig#gsoSegments()}. */
         public Builder gsoSegments(int n) { this.gsoSegments = n; return this; }
+        /** Sets {@link PacerExperimentConfig#seed()}. */
         public Builder seed(long s) { this.seed = s; return this; }
+        /** Sets {@link PacerExperimentConfig#sampleInterval()}. */
         public Builder sampleInterval(Duration d) { this.sampleInterval = d; return this; }
+        /** Sets {@link PacerExperimentConfig#tailLimit()}. */
         public Builder tailLimit(Duration d) { this.tailLimit = d; return this; }
+        /** Sets {@link PacerExperimentConfig#pacerFifoPriority()}. */
         public Builder pacerFifoPriority(int p) { this.pacerFifoPriority = p; return this; }
+        /** Sets {@link PacerExperimentConfig#jitWarmup()}. */
         public Builder jitWarmup(Duration d) { this.jitWarmup = d; return this; }
+        /** Sets {@link PacerExperimentConfig#threadsFifoPriority()}. */
         public Builder threadsFifoPriority(int p) { this.threadsFifoPriority = p; return this; }
 
+        /**
+         * Builds and validates the configuration.
+         *
+         * @throws IllegalArgumentException naming what is wrong
+         */
         public PacerExperimentConfig build() {
             return new PacerExperimentConfig(rate, burst, limit, sizes, load, unloadedLoad, warmup, duration,
                     unloadedDuration, modes, maxNicQueueNs, linkMbps, srptFifoPerMille, gsoSegments, seed,
