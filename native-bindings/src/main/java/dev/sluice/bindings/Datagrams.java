@@ -41,7 +41,7 @@ public final class Datagrams {
             } catch (Throwable t) {
                 throw Throwables.unexpected(t);
             }
-            if (n >= 0 || !retry(s, "sendto fd=" + fd)) {
+            if (n >= 0 || !retry(s, "sendto", fd)) {
                 return n;
             }
         }
@@ -61,7 +61,7 @@ public final class Datagrams {
             } catch (Throwable t) {
                 throw Throwables.unexpected(t);
             }
-            if (n >= 0 || !retry(s, "sendmsg fd=" + fd)) {
+            if (n >= 0 || !retry(s, "sendmsg", fd)) {
                 return n;
             }
         }
@@ -82,7 +82,7 @@ public final class Datagrams {
             } catch (Throwable t) {
                 throw Throwables.unexpected(t);
             }
-            if (n >= 0 || !retry(s, "sendmmsg fd=" + fd)) {
+            if (n >= 0 || !retry(s, "sendmmsg", fd)) {
                 return n;
             }
         }
@@ -105,7 +105,7 @@ public final class Datagrams {
             } catch (Throwable t) {
                 throw Throwables.unexpected(t);
             }
-            if (n >= 0 || !retry(s, "recvfrom fd=" + fd)) {
+            if (n >= 0 || !retry(s, "recvfrom", fd)) {
                 return n;
             }
         }
@@ -125,14 +125,17 @@ public final class Datagrams {
             } catch (Throwable t) {
                 throw Throwables.unexpected(t);
             }
-            if (n >= 0 || !retry(s, "recvmmsg fd=" + fd)) {
+            if (n >= 0 || !retry(s, "recvmmsg", fd)) {
                 return n;
             }
         }
     }
 
-    /** After a failed call: true to retry (EINTR), false for would-block; throws otherwise. */
-    private static boolean retry(CallScratch s, String call) {
+    /**
+     * After a failed call: true to retry (EINTR), false for would-block; throws otherwise. The
+     * message is built only when throwing, since would-block is the common case on a busy socket.
+     */
+    private static boolean retry(CallScratch s, String call, int fd) {
         int errno = LibC.errno(s.callState);
         if (errno == Errno.EINTR) {
             return true;
@@ -140,6 +143,6 @@ public final class Datagrams {
         if (errno == Errno.EAGAIN) { // EWOULDBLOCK == EAGAIN on Linux
             return false;
         }
-        throw new ErrnoException(call, errno);
+        throw new ErrnoException(call + " fd=" + fd, errno);
     }
 }
