@@ -2,6 +2,9 @@ package dev.sluice.daemon;
 
 import dev.sluice.bindings.netlink.SockDiag;
 import dev.sluice.bindings.netlink.TcpState;
+import dev.sluice.experiment.kist.KistReceiverService;
+import dev.sluice.experiment.pacer.PacerReceiverService;
+import dev.sluice.experiment.remote.ExperimentEndpoint;
 import dev.sluice.probe.TcpStateNames;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
@@ -51,6 +54,7 @@ public final class Daemon implements AutoCloseable {
     private HTTPServer http;
     private InetSocketAddress metricsAddress;
     private ControlServer control;
+    private ExperimentEndpoint experiments;
     private boolean closed;
 
     private Daemon(DaemonConfig config, Consumer<String> log, Capabilities caps, List<String> notes,
@@ -138,9 +142,33 @@ public final class Daemon implements AutoCloseable {
         metricsAddress = new InetSocketAddress(config.listen().getAddress(), http.getPort());
         SocketLister lister = new SocketLister(config, resolver != null ? resolver : CgroupPaths.NONE, opener);
         control = ControlServer.start(config.controlSocket(), new ControlProtocol(this::status, lister::list), log);
+        if (config.experimentListen() != null) {
+            experiments = startExperiments(config.experimentListen(), log);
+        }
         collector.start();
         log.accept("collecting every " + DaemonConfig.format(config.interval()) + "; metrics on http://"
-            + hostPort(metricsAddress) + "/metrics; control socket " + config.controlSocket());
+            + hostPort(metricsAddress) + "/metrics; control socket " + config.controlSocket()
+            + (experiments != null ? "; experiment receivers on " + hostPort(experiments.address()) : ""));
+    }
+
+    /** The experiment endpoint: receivers for the KIST and pacer experiments of a sender elsewhere. */
+    private static ExperimentEndpoint startExperiments(InetSocketAddress at, Consumer<String> log) {
+        try {
+            return ExperimentEndpoint.start(at, Map.of(
+                KistReceiverService.TYPE, new KistReceiverService(),
+                PacerReceiverService.TYPE, new PacerReceiverService()), log);
+        } catch (IOException e) {
+            String why = e.getMessage() != null && e.getMessage().contains("in use") ? "address already in use"
+                : e.getMessage() != null && e.getMessage().contains("assign") ? "no such local address"
+                : String.valueOf(e.getMessage());
+            throw new DaemonException("cannot host experiments on " + hostPort(at) + ": " + why
+                + " (choose another with --experiment-listen HOST:PORT)");
+        }
+    }
+
+    /** Where experiment receivers are hosted, or null when they are not. */
+    public InetSocketAddress experimentAddress() {
+        return experiments != null ? experiments.address() : null;
     }
 
     static String hostPort(InetSocketAddress a) {
@@ -175,6 +203,13 @@ public final class Daemon implements AutoCloseable {
         o.put("factor", config.factor());
         o.put("metrics_url", "http://" + hostPort(metricsAddress) + "/metrics");
         o.put("control_socket", config.controlSocket().toString());
+        if (experiments != null) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("address", hostPort(experiments.address()));
+            e.put("sessions_served", experiments.sessionsServed());
+            e.put("sessions_active", experiments.activeSessions());
+            o.put("experiments", e);
+        }
         Map<String, Object> filter = new LinkedHashMap<>();
         filter.put("ports", List.copyOf(config.ports()));
         List<String> states = new ArrayList<>();
@@ -276,6 +311,9 @@ public final class Daemon implements AutoCloseable {
         }
         closed = true;
         try {
+            if (experiments != null) {
+                experiments.close(); // ends running sessions: each client is told so in one line
+            }
             collector.close();
         } finally {
             try {

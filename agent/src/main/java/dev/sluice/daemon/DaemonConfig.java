@@ -39,6 +39,8 @@ import java.util.regex.Pattern;
  * @param maxCgroups at most this many {@code cgroup} label values; the rest fold into {@code other}
  * @param perSocketMetrics export per-socket series for this many sockets (most unsent bytes first); 0: none
  * @param cgroupRoot where cgroup2 is mounted; null: found in {@code /proc/self/mountinfo}
+ * @param experimentListen where to host the receiving side of {@code sluice experiment} runs for a
+ *     sender on another host ({@link dev.sluice.experiment.remote.ExperimentEndpoint}); null: not at all
  */
 public record DaemonConfig(
     Duration interval,
@@ -52,7 +54,8 @@ public record DaemonConfig(
     Path controlSocket,
     int maxCgroups,
     int perSocketMetrics,
-    Path cgroupRoot) {
+    Path cgroupRoot,
+    InetSocketAddress experimentListen) {
 
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
     public static final Duration MIN_INTERVAL = Duration.ofMillis(10);
@@ -317,6 +320,7 @@ public record DaemonConfig(
         private int maxCgroups = DEFAULT_MAX_CGROUPS;
         private int perSocketMetrics;
         private Path cgroupRoot;
+        private InetSocketAddress experimentListen;
 
         private Builder() {}
 
@@ -332,11 +336,12 @@ public record DaemonConfig(
         public Builder maxCgroups(int v) { maxCgroups = v; return this; }
         public Builder perSocketMetrics(int v) { perSocketMetrics = v; return this; }
         public Builder cgroupRoot(Path v) { cgroupRoot = v; return this; }
+        public Builder experimentListen(InetSocketAddress v) { experimentListen = v; return this; }
 
         /** @throws IllegalArgumentException naming the first bad setting */
         public DaemonConfig build() {
             return new DaemonConfig(interval, ports, states, uid, cgroupPrefix, factor, interfaces, listen,
-                controlSocket, maxCgroups, perSocketMetrics, cgroupRoot);
+                controlSocket, maxCgroups, perSocketMetrics, cgroupRoot, experimentListen);
         }
     }
 }

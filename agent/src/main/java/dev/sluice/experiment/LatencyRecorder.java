@@ -26,6 +26,27 @@ public final class LatencyRecorder {
     }
 
     /**
+     * A recorder holding {@code samples} (in recording order) and {@code negative} negative
+     * latencies seen: one rebuilt from what another process recorded.
+     *
+     * @throws IllegalArgumentException if a sample or {@code negative} is negative
+     */
+    public static LatencyRecorder of(long[] samples, long negative) {
+        if (negative < 0) {
+            throw new IllegalArgumentException("negative count < 0: " + negative);
+        }
+        LatencyRecorder r = new LatencyRecorder(samples.length);
+        for (long s : samples) {
+            if (s < 0) {
+                throw new IllegalArgumentException("a recorded latency is negative: " + s);
+            }
+            r.record(s);
+        }
+        r.negative = negative;
+        return r;
+    }
+
+    /**
      * Records one latency. A negative one (clocks that disagree) is not recorded as a latency but
      * counted in {@link #negativeCount()}, so a broken clock shows instead of skewing the result.
      */

@@ -124,6 +124,12 @@ final class DaemonCommand implements Callable<Integer> {
         description = "Where cgroup2 is mounted (default: found in /proc/self/mountinfo).")
     Path cgroupRoot;
 
+    @Option(names = "--experiment-listen", paramLabel = "HOST:PORT", converter = ListenConverter.class,
+        description = "Also host the receiving side of 'sluice experiment kist|pacer' for a sender on another "
+            + "host, on a TCP endpoint at this address (as 'sluice demo' does in its lab). Off by default: it "
+            + "accepts test traffic from whoever can reach it (2 sessions at most, nothing else).")
+    InetSocketAddress experimentListen;
+
     @Override
     public Integer call() throws Exception {
         DaemonConfig cfg;
@@ -141,6 +147,7 @@ final class DaemonCommand implements Callable<Integer> {
                 .maxCgroups(maxCgroups)
                 .perSocketMetrics(perSocketMetrics)
                 .cgroupRoot(cgroupRoot)
+                .experimentListen(experimentListen)
                 .build();
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());

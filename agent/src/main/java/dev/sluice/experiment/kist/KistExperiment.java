@@ -6,6 +6,7 @@ import dev.sluice.experiment.NetnsThread;
 import dev.sluice.experiment.Summary;
 import dev.sluice.lab.Lab;
 import dev.sluice.lab.LabUnits;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +58,18 @@ public final class KistExperiment {
      * @throws ExperimentException if a run fails
      */
     public static KistExperimentResult run(Lab lab, KistExperimentConfig config, Consumer<String> progress) {
+        return run(lab, config, progress, null);
+    }
+
+    /**
+     * Runs every mode in an existing lab, with b's receiver hosted by the daemon whose experiment
+     * endpoint is {@code receiverEndpoint} (on b; null: in this process, on a thread in b's
+     * namespace).
+     *
+     * @throws ExperimentException if a run fails
+     */
+    public static KistExperimentResult run(Lab lab, KistExperimentConfig config, Consumer<String> progress,
+                                           InetSocketAddress receiverEndpoint) {
         long t0 = System.nanoTime();
         lab.setTbf(config.rateBitsPerSec(), config.burstBytes(), config.tbfLatency());
         if (config.congestionControl() != null) {
@@ -71,7 +84,7 @@ public final class KistExperiment {
             progress.accept(String.format("[%d/%d] %s: %d s warm-up + %d s measured, %s, %d bulk stream(s)", i + 1,
                     runs.size(), run.label(), config.warmup().toSeconds(), config.duration().toSeconds(),
                     LabUnits.humanRate(config.rateBitsPerSec()), config.bulkStreams()));
-            ModeResult r = runOne(lab, config, run);
+            ModeResult r = runOne(lab, config, run, receiverEndpoint);
             results.add(r);
             progress.accept(String.format("[%d/%d] %s: p99 %.1f ms, goodput %.1f Mbit/s, delivery %s", i + 1,
                     runs.size(), run.label(), Summary.millis(r.latency().p99()), r.goodputBitsPerSec() / 1e6,
@@ -82,10 +95,15 @@ public final class KistExperiment {
     }
 
     /** One mode: three threads, one connection, one measured window. */
-    static ModeResult runOne(Lab lab, KistExperimentConfig config, KistExperimentConfig.ModeRun run) {
+    static ModeResult runOne(Lab lab, KistExperimentConfig config, KistExperimentConfig.ModeRun run,
+                             InetSocketAddress receiverEndpoint) {
         RunControl control = new RunControl();
-        Receiver receiver = new Receiver(config, lab.b().address(), control);
-        NetnsThread<Receiver.Report> rt = NetnsThread.start("kist-receiver", lab.b().namespace(), receiver);
+        ReceiverSide receiver = receiverEndpoint == null
+                ? new Receiver(config, lab.b().address(), control)
+                : new RemoteReceiver(config, receiverEndpoint, control);
+        // A hosted receiver is reached from a, like the sender.
+        String receiverNamespace = receiverEndpoint == null ? lab.b().namespace() : lab.a().namespace();
+        NetnsThread<Receiver.Report> rt = NetnsThread.start("kist-receiver", receiverNamespace, receiver);
         NetnsThread<Sender.Report> st = NetnsThread.start("kist-sender", lab.a().namespace(),
                 new Sender(config, run, lab.b().address(), control));
         NetnsThread<Sampler.Report> pt = NetnsThread.start("kist-sampler", lab.a().namespace(),
@@ -118,7 +136,7 @@ public final class KistExperiment {
         return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 
-    private static void abort(RunControl control, Receiver receiver, NetnsThread<?>... threads) {
+    private static void abort(RunControl control, ReceiverSide receiver, NetnsThread<?>... threads) {
         control.abort();
         control.receiverPort.completeExceptionally(new ExperimentException("aborted"));
         control.senderFd.completeExceptionally(new ExperimentException("aborted"));
@@ -152,6 +170,7 @@ public final class KistExperiment {
                 r.latencies().summary(), s.windowMessagesSent(), Math.max(0, s.windowMessagesSent() - measured),
                 r.windowBulkBytes() * 8 / seconds, r.windowWireBytes() * 8 / seconds,
                 p.notsent().summary(), p.backlog().summary(), p.cwnd().summary(), p.rttMicros().summary(),
-                series, p.tbfDrops(), p.retransmits(), s.runs(), s.congestionControl(), integrity);
+                series, p.tbfDrops(), p.retransmits(), s.runs(), s.congestionControl(), integrity,
+                r.latencies().toArray());
     }
 }

@@ -31,6 +31,7 @@ import java.util.List;
  * @param schedulerRuns     scheduler runs in the whole run (warm-up and drain included)
  * @param congestionControl the sender namespace's TCP congestion control
  * @param integrity         whether every byte of every stream arrived, in order
+ * @param latencySamples    every latency summarized in {@code latency}, ns, in arrival order (for plots)
  */
 public record ModeResult(
         String label,
@@ -52,10 +53,18 @@ public record ModeResult(
         long retransmits,
         long schedulerRuns,
         String congestionControl,
-        Integrity integrity) {
+        Integrity integrity,
+        long[] latencySamples) {
 
     public ModeResult {
         series = List.copyOf(series);
+        latencySamples = latencySamples.clone();
+    }
+
+    /** A copy of {@link #latencySamples}: the record keeps its own. */
+    @Override
+    public long[] latencySamples() {
+        return latencySamples.clone();
     }
 
     /** Whether the scheduler ran in the mode asked for throughout. */

@@ -10,7 +10,6 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.concurrent.Callable;
 
 /**
  * Host b's side of one run, on a thread inside b's namespace: accepts the one connection, reads
@@ -22,7 +21,7 @@ import java.util.concurrent.Callable;
  * after it); bulk goodput counts payload bytes <em>read</em> inside the window. Reads allocate
  * nothing: one direct buffer, one decoder, one assembler.
  */
-final class Receiver implements Callable<Receiver.Report>, CellSink, InteractiveMessages.Assembler.Listener {
+final class Receiver implements ReceiverSide, CellSink, InteractiveMessages.Assembler.Listener {
 
     /**
      * What arrived.
@@ -114,7 +113,8 @@ final class Receiver implements Callable<Receiver.Report>, CellSink, Interactive
     }
 
     /** Unblocks a receiver stuck in accept or read (used when a run is aborted). */
-    void unblock() {
+    @Override
+    public void unblock() {
         closeQuietly(server);
         closeQuietly(connection);
     }

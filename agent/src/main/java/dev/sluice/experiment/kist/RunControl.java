@@ -22,6 +22,8 @@ final class RunControl {
     /** Interactive messages sent in the window that the receiver has read completely. */
     final AtomicLong windowMessagesReceived = new AtomicLong();
 
+    /** Told the window when the sender sets it (a receiver in another process needs it). */
+    private volatile WindowListener windowListener;
     private volatile long windowStart = Long.MAX_VALUE;
     private volatile long windowEnd = Long.MAX_VALUE;
     private volatile boolean aborted;
@@ -35,6 +37,21 @@ final class RunControl {
     void setWindow(long start, long end) {
         windowEnd = end;
         windowStart = start;
+        WindowListener l = windowListener;
+        if (l != null) {
+            l.window(start, end);
+        }
+    }
+
+    /** Called with the window once the sender sets it; set before the sender starts. */
+    void onWindow(WindowListener listener) {
+        windowListener = listener;
+    }
+
+    /** Receives the measured window. */
+    @FunctionalInterface
+    interface WindowListener {
+        void window(long start, long end);
     }
 
     long windowStart() {

@@ -14,9 +14,20 @@ import dev.sluice.experiment.Summary;
  * @param fromHandOver their latencies from when the sender took them up, ns: without the sender's
  *                  own lateness (its thread descheduled, behind schedule), so what the pacer, the
  *                  queue and the receiver cost
+ * @param latencySamples every latency summarized in {@code latency}, ns (for plots)
  */
 public record ClassResult(SizeClass sizeClass, long offered, long delivered, Summary latency,
-                          Summary fromHandOver) {
+                          Summary fromHandOver, long[] latencySamples) {
+
+    public ClassResult {
+        latencySamples = latencySamples.clone();
+    }
+
+    /** A copy of {@link #latencySamples}: the record keeps its own. */
+    @Override
+    public long[] latencySamples() {
+        return latencySamples.clone();
+    }
 
     /** Messages that arrived in the window but were never delivered. */
     public long undelivered() {

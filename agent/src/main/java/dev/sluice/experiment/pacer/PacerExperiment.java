@@ -9,6 +9,7 @@ import dev.sluice.lab.LabUnits;
 import dev.sluice.lab.TbfInfo;
 import dev.sluice.nic.QdiscObserver;
 import dev.sluice.nic.QdiscSampler;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,20 +70,30 @@ public final class PacerExperiment {
      * bottleneck to {@code config}'s.
      */
     public static PacerExperimentResult run(Lab lab, PacerExperimentConfig config, Consumer<String> progress) {
+        return run(lab, config, progress, null);
+    }
+
+    /**
+     * As {@link #run(Lab, PacerExperimentConfig, Consumer)}, with b's receiver hosted by the daemon
+     * whose experiment endpoint is {@code receiverEndpoint} (on b; null: in this process, on a
+     * thread in b's namespace).
+     */
+    public static PacerExperimentResult run(Lab lab, PacerExperimentConfig config, Consumer<String> progress,
+                                            InetSocketAddress receiverEndpoint) {
         long t0 = System.nanoTime();
         Setup setup = setUp(lab, config);
         int total = config.modes().size() + (config.unloadedDuration().isZero() ? 0 : 1);
         int step = 0;
-        jitWarmup(lab, config, setup, progress);
+        jitWarmup(lab, config, setup, progress, receiverEndpoint);
         RunResult unloaded = null;
         if (!config.unloadedDuration().isZero()) {
             unloaded = runOne(lab, config, setup, UNLOADED, PacingMode.PACED_SRPT, config.unloadedWorkload(),
-                    config.maxNicQueueNs(), config.unloadedDuration(), progress, ++step, total);
+                    config.maxNicQueueNs(), config.unloadedDuration(), progress, ++step, total, receiverEndpoint);
         }
         List<RunResult> runs = new ArrayList<>();
         for (PacingMode mode : config.modes()) {
             runs.add(runOne(lab, config, setup, mode.label(), mode, config.workload(), config.maxNicQueueNs(),
-                    config.duration(), progress, ++step, total));
+                    config.duration(), progress, ++step, total, receiverEndpoint));
         }
         return new PacerExperimentResult(config, lab.config().prefix(), setup.bottleneck(), setup.link(),
                 System.getProperty("os.version"), unloaded, runs, Goal.evaluate(config, unloaded, runs),
@@ -110,7 +121,7 @@ public final class PacerExperiment {
         checkSweep(maxNicQueueNs, repeats);
         long t0 = System.nanoTime();
         Setup setup = setUp(lab, config);
-        jitWarmup(lab, config, setup, progress);
+        jitWarmup(lab, config, setup, progress, null);
         List<RunResult> runs = new ArrayList<>();
         int total = maxNicQueueNs.size() * repeats;
         for (int round = 0; round < repeats; round++) {
@@ -118,7 +129,7 @@ public final class PacerExperiment {
                 PacerExperimentConfig c = config.toBuilder().maxNicQueueNs(q).build(); // validates the value
                 String label = PacingMode.PACED_SRPT.label() + "@" + formatNs(q) + (repeats > 1 ? "#" + (round + 1) : "");
                 runs.add(runOne(lab, c, setup, label, PacingMode.PACED_SRPT, c.workload(), q, c.duration(), progress,
-                        runs.size() + 1, total));
+                        runs.size() + 1, total, null));
             }
         }
         List<SweepResult.Point> points = SweepResult.group(maxNicQueueNs, runs);
@@ -170,7 +181,8 @@ public final class PacerExperiment {
      * A run that is not reported, before the first reported one, so that no reported run pays for
      * class loading and the JIT compiler: paced-srpt at the configured load, the whole of it warm-up.
      */
-    private static void jitWarmup(Lab lab, PacerExperimentConfig config, Setup setup, Consumer<String> progress) {
+    private static void jitWarmup(Lab lab, PacerExperimentConfig config, Setup setup, Consumer<String> progress,
+                                  InetSocketAddress receiverEndpoint) {
         if (config.jitWarmup().isZero()) {
             return;
         }
@@ -178,7 +190,7 @@ public final class PacerExperiment {
                 + " s, not reported (class loading, JIT)");
         PacerExperimentConfig c = config.toBuilder().warmup(Duration.ZERO).build();
         RunResult r = runOne(lab, c, setup, "jit-warmup", PacingMode.PACED_SRPT, config.workload(),
-                config.maxNicQueueNs(), config.jitWarmup());
+                config.maxNicQueueNs(), config.jitWarmup(), receiverEndpoint);
         if (!r.delivery().ok()) {
             throw new ExperimentException("warm-up run: not every message was delivered once, whole: " + r.delivery());
         }
@@ -188,12 +200,12 @@ public final class PacerExperiment {
 
     static RunResult runOne(Lab lab, PacerExperimentConfig config, Setup setup, String label, PacingMode mode,
                             Workload workload, long maxNicQueueNs, Duration window, Consumer<String> progress,
-                            int step, int total) {
+                            int step, int total, InetSocketAddress receiverEndpoint) {
         progress.accept(String.format(Locale.ROOT, "[%d/%d] %s: load %.2f of %s (%.0f msg/s), max NIC queue %s, "
                         + "%d s warm-up + %d s measured", step, total, label, workload.load(),
                 LabUnits.humanRate(config.rateBitsPerSec()), workload.arrivalsPerSecond(), formatNs(maxNicQueueNs),
                 config.warmup().toSeconds(), window.toSeconds()));
-        RunResult r = runOne(lab, config, setup, label, mode, workload, maxNicQueueNs, window);
+        RunResult r = runOne(lab, config, setup, label, mode, workload, maxNicQueueNs, window, receiverEndpoint);
         progress.accept(String.format(Locale.ROOT, "[%d/%d] %s: 1-pkt p99 %.2f ms, goodput %.1f Mbit/s (%.1f%% of "
                         + "offered), tbf backlog p99 %d B, drops %d, delivery %s", step, total, label,
                 Summary.millis(r.of(SizeClass.ONE).latency().p99()), r.goodputBitsPerSec() / 1e6,
@@ -204,23 +216,29 @@ public final class PacerExperiment {
 
     /** One run: receiver in b, sender (and pacer) in a, tbf sampled from here. */
     static RunResult runOne(Lab lab, PacerExperimentConfig config, Setup setup, String label, PacingMode mode,
-                            Workload workload, long maxNicQueueNs, Duration window) {
+                            Workload workload, long maxNicQueueNs, Duration window,
+                            InetSocketAddress receiverEndpoint) {
         // Start every run with an empty young generation, so that runs are alike and, with a young
         // generation larger than a run allocates (SLUICE_JAVA_OPTS=-Xmn1g), no collection pauses
         // the sender, pacer and receiver threads inside a measured window.
         System.gc();
         RunControl control = new RunControl();
         Payload payload = new Payload(workload.sizes().maxBytes());
+        ReceiverParams params = ReceiverParams.of(config, workload);
+        ReceiverSide receiver = receiverEndpoint == null
+                ? new ReceiverLoop(params, lab.b().address(), control)
+                : new RemoteReceiver(params, receiverEndpoint, control);
+        // A hosted receiver is reached from a, like the sender.
+        String receiverNamespace = receiverEndpoint == null ? lab.b().namespace() : lab.a().namespace();
         NetnsThread<ReceiverLoop.Report> rt = null;
         NetnsThread<SenderLoop.Report> st = null;
         try (QdiscObserver tbf = QdiscObserver.rtnetlink(lab.a().iface(), lab.a().namespace())) {
-            ReceiverLoop receiver = new ReceiverLoop(workload, config.resendAfterNs(), config.threadsFifoPriority(), lab.b().address(), control, payload);
-            rt = NetnsThread.start("pacer-receiver", lab.b().namespace(), receiver);
+            rt = NetnsThread.start("pacer-receiver", receiverNamespace, receiver);
             int port = control.receiverPort.get(10, TimeUnit.SECONDS);
             // The schedule starts once the receiver is listening, so no arrival is due before
             // the sender can send it.
             RunSpec spec = spec(label, mode, workload, maxNicQueueNs, System.nanoTime() + LEAD_NS, config, window);
-            receiver.setSpec(spec);
+            receiver.setWindow(spec.windowStartNs(), spec.windowEndNs());
             long drops0 = drops(tbf);
             st = NetnsThread.start("pacer-sender", lab.a().namespace(),
                     new SenderLoop(config, setup.link().mbps(), spec, lab.a().address(), lab.b().address(), port, control, payload));
@@ -242,10 +260,10 @@ public final class PacerExperiment {
             ReceiverLoop.Report r = rt.join(Duration.ofSeconds(10));
             return assemble(label, mode, workload, maxNicQueueNs, spec, s, r, backlog, Math.max(0, drops1 - drops0));
         } catch (TimeoutException | ExecutionException | RuntimeException e) {
-            abort(control, st, rt);
+            abort(control, receiver, st, rt);
             throw new ExperimentException(label + ": " + firstFailure(e, st, rt), e);
         } catch (InterruptedException e) {
-            abort(control, st, rt);
+            abort(control, receiver, st, rt);
             Thread.currentThread().interrupt();
             throw new ExperimentException(label + ": interrupted", e);
         }
@@ -286,8 +304,9 @@ public final class PacerExperiment {
         return c.getMessage() != null ? c.getMessage() : c.toString();
     }
 
-    private static void abort(RunControl control, NetnsThread<?>... threads) {
+    private static void abort(RunControl control, ReceiverSide receiver, NetnsThread<?>... threads) {
         control.abort();
+        receiver.unblock();
         control.stopReceiver();
         for (NetnsThread<?> t : threads) {
             if (t == null) {
@@ -308,7 +327,7 @@ public final class PacerExperiment {
         for (SizeClass c : SizeClass.values()) {
             var lat = r.latencies()[c.ordinal()];
             classes.add(new ClassResult(c, s.windowOffered()[c.ordinal()], lat.count(), lat.summary(),
-                    r.fromHandOver()[c.ordinal()].summary()));
+                    r.fromHandOver()[c.ordinal()].summary(), lat.toArray()));
         }
         Delivery delivery = new Delivery(s.sentMessages(), s.sentBytes(), s.acknowledged(), s.abandoned(),
                 r.delivered(), r.deliveredBytes(), r.duplicates(), r.corrupt());

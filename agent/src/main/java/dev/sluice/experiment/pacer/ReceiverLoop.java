@@ -9,7 +9,6 @@ import dev.sluice.transport.ReceiverCounter;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.util.BitSet;
-import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -21,7 +20,7 @@ import java.util.concurrent.locks.LockSupport;
  * parks for {@link #IDLE_PARK_NS} between reads. Timer slack makes that up to ~70 µs: every
  * latency, loaded or not, includes that much delivery delay at most.
  */
-final class ReceiverLoop implements Callable<ReceiverLoop.Report> {
+final class ReceiverLoop implements ReceiverSide {
 
     /** Park between empty reads. */
     static final long IDLE_PARK_NS = 20_000;
@@ -53,11 +52,10 @@ final class ReceiverLoop implements Callable<ReceiverLoop.Report> {
                   LatencyRecorder[] fromHandOver, long windowDeliveredBytes, long resendsSent, long droppedDatagrams) {
     }
 
-    private final Workload workload;
-    private final long resendAfterNs;
-    private final int fifoPriority;
+    private final ReceiverParams params;
     /** Set before the sender starts, so before the first message: volatile is enough. */
-    private volatile RunSpec spec;
+    private volatile long windowStartNs = Long.MAX_VALUE;
+    private volatile long windowEndNs = Long.MAX_VALUE;
     private final InetSocketAddress bind;
     private final RunControl control;
     private final Payload payload;
@@ -71,15 +69,12 @@ final class ReceiverLoop implements Callable<ReceiverLoop.Report> {
     private long corrupt;
     private long windowBytes;
 
-    ReceiverLoop(Workload workload, long resendAfterNs, int fifoPriority, String bindAddress, RunControl control,
-                 Payload payload) {
-        this.workload = workload;
-        this.resendAfterNs = resendAfterNs;
-        this.fifoPriority = fifoPriority;
+    ReceiverLoop(ReceiverParams params, String bindAddress, RunControl control) {
+        this.params = params;
         this.bind = new InetSocketAddress(bindAddress, 0);
         this.control = control;
-        this.payload = payload;
-        this.segmentDataBytes = workload.geometry().segmentDataBytes();
+        this.payload = new Payload(params.maxMessageBytes());
+        this.segmentDataBytes = params.segmentDataBytes();
         for (int i = 0; i < latencies.length; i++) {
             latencies[i] = new LatencyRecorder(1 << 12);
             fromHandOver[i] = new LatencyRecorder(1 << 12);
@@ -106,8 +101,8 @@ final class ReceiverLoop implements Callable<ReceiverLoop.Report> {
 
     @Override
     public Report call() {
-        realTime(fifoPriority, "receiver");
-        ReceiverConfig rc = receiverConfig(workload.sizes().maxBytes(), resendAfterNs);
+        realTime(params.fifoPriority(), "receiver");
+        ReceiverConfig rc = receiverConfig(params.maxMessageBytes(), params.resendAfterNs());
         try (MessageReceiver rx = MessageReceiver.open(bind, rc, System::nanoTime, this::onMessage)) {
             control.receiverPort.complete(rx.localAddress().getPort());
             long nextTimer = System.nanoTime();
@@ -151,14 +146,23 @@ final class ReceiverLoop implements Callable<ReceiverLoop.Report> {
         }
     }
 
-    /** The run's schedule; must be set before the sender starts. */
-    void setSpec(RunSpec spec) {
-        this.spec = spec;
+    @Override
+    public void setWindow(long startNs, long endNs) {
+        this.windowEndNs = endNs;
+        this.windowStartNs = startNs;
+    }
+
+    @Override
+    public void unblock() {
+        control.abort();
+    }
+
+    private boolean inWindow(long t) {
+        return t - windowStartNs >= 0 && t - windowEndNs < 0;
     }
 
     private void onMessage(int senderId, long messageId, MemorySegment data) {
         long now = System.nanoTime();
-        RunSpec spec = this.spec;
         if (!payload.intact(data)) {
             corrupt++;
             return;
@@ -177,12 +181,12 @@ final class ReceiverLoop implements Callable<ReceiverLoop.Report> {
         delivered++;
         deliveredBytes += length;
         long arrival = Payload.arrivalNs(data);
-        if (spec.inWindow(arrival)) {
+        if (inWindow(arrival)) {
             int c = SizeClass.of(length, segmentDataBytes).ordinal();
             latencies[c].record(now - arrival);
             fromHandOver[c].record(now - Payload.handedNs(data));
         }
-        if (spec.inWindow(now)) {
+        if (inWindow(now)) {
             windowBytes += length;
         }
     }

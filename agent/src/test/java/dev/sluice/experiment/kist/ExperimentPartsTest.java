@@ -149,7 +149,8 @@ class ExperimentPartsTest {
         return new ModeResult(label, mode, mode.usesRunInterval() ? Duration.ofMillis(2) : null, mode.scheduler(),
                 mode.notsentLowat(), lat, 200, 0, goodputMbps * 1e6, goodputMbps * 1e6, Summary.EMPTY, Summary.EMPTY,
                 Summary.EMPTY, Summary.EMPTY, List.of(), 0, 0, 1, "bbr",
-                new ModeResult.Integrity(List.of(new ModeResult.StreamCheck(0, true, 10, 10, 0)), 1, 1, 0, 0, 0));
+                new ModeResult.Integrity(List.of(new ModeResult.StreamCheck(0, true, 10, 10, 0)), 1, 1, 0, 0, 0),
+                new long[0]);
     }
 
     @Test

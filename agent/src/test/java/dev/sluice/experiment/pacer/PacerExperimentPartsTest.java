@@ -136,7 +136,7 @@ class PacerExperimentPartsTest {
         for (SizeClass c : SizeClass.values()) {
             Summary s = c == SizeClass.ONE ? new Summary(2, oneP99Ns / 2, oneP99Ns / 2, oneP99Ns, oneP99Ns, oneP99Ns,
                     0.75 * oneP99Ns) : Summary.EMPTY;
-            classes.add(new ClassResult(c, s.count(), s.count(), s, s));
+            classes.add(new ClassResult(c, s.count(), s.count(), s, s, new long[0]));
         }
         return new RunResult(mode.label(), mode, 0.8, queueNs, 10, classes, 80e6, goodputMbps * 1e6,
                 new QdiscSampler.Distribution(0, backlogP99, backlogP99), 100, drops, 0, 0, 0, 0, 0,
