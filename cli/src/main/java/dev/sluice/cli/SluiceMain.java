@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         "Kernel-informed network output scheduling: reads socket and NIC-queue state straight from "
             + "the Linux kernel (tcp_info, sock_diag, rtnetlink) and schedules output with it.",
     },
-    subcommands = {ProbeCommand.class, ExperimentCommand.class, DaemonCommand.class, StatusCommand.class,
+    subcommands = {DemoCommand.class, ProbeCommand.class, ExperimentCommand.class, DaemonCommand.class, StatusCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Exit status: 0 success, 1 runtime failure, 2 bad usage.",
         "See 'sluice <command> --help' for each command."})
