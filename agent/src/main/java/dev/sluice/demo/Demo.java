@@ -163,7 +163,7 @@ public final class Demo {
     static long sessionsServed(String statusJson) {
         JsonNode served;
         try {
-            served = new ObjectMapper().readTree(statusJson).path("experiments").path("sessions_served");
+            served = new ObjectMapper().readTree(statusJson).path("status").path("experiments").path("sessions_served");
         } catch (IOException e) {
             throw new ExperimentException("the daemon's status is not JSON: " + e.getMessage());
         }

@@ -52,11 +52,21 @@ public record LabStatus(LabConfig config, HostStatus a, HostStatus b, List<Strin
         return problems().isEmpty();
     }
 
-    /** What keeps the lab from being complete; empty when it is. */
-    public List<String> problems() {
+    /**
+     * What keeps the two hosts from being usable, whatever bottleneck they were last given (an
+     * experiment run in a lab changes its tbf, and with it the mark {@link #complete()} checks);
+     * empty when both hosts are there, up and addressed.
+     */
+    public List<String> hostProblems() {
         List<String> p = new ArrayList<>();
         check(p, a, config.cidrA());
         check(p, b, config.cidrB());
+        return p;
+    }
+
+    /** What keeps the lab from being complete; empty when it is. */
+    public List<String> problems() {
+        List<String> p = hostProblems();
         if (a.linkExists && !a.alias.equals(config.fingerprint())) {
             p.add(a.alias.isEmpty()
                     ? a.iface + " has no completion mark (the build did not finish)"

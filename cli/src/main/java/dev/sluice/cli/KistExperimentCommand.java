@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -117,6 +118,9 @@ final class KistExperimentCommand implements Callable<Integer> {
             + "(default: the host's, copied into new namespaces).")
     String congestionControl;
 
+    @CommandLine.Mixin
+    LabPlacement placement = new LabPlacement();
+
     @Option(names = "--json", description = "Print one JSON document (with each run's time series) instead of tables.")
     boolean json;
 
@@ -129,12 +133,15 @@ final class KistExperimentCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         KistExperimentConfig config = config();
         PrintWriter err = spec.commandLine().getErr();
-        KistExperimentResult result = KistExperiment.run(config, line -> {
+        Consumer<String> progress = line -> {
             if (!quiet) {
                 err.println(line);
                 err.flush();
             }
-        });
+        };
+        KistExperimentResult result = placement.run(
+            (lab, receiver) -> KistExperiment.run(lab, config, progress, receiver),
+            () -> KistExperiment.run(config, progress));
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(toJson(result)));

@@ -198,6 +198,9 @@ final class PacerExperimentCommand implements Callable<Integer> {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
+    @CommandLine.Mixin
+    LabPlacement placement = new LabPlacement();
+
     @Override
     public Integer call() throws Exception {
         PacerExperimentConfig config = config();
@@ -212,7 +215,9 @@ final class PacerExperimentCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         List<RunResult> all = new ArrayList<>();
         if (!sweepNs.isEmpty()) {
-            SweepResult result = PacerExperiment.sweep(config, sweepNs, repeat, progress);
+            SweepResult result = placement.run(
+                (lab, receiver) -> PacerExperiment.sweep(lab, config, sweepNs, repeat, progress, receiver),
+                () -> PacerExperiment.sweep(config, sweepNs, repeat, progress));
             if (json) {
                 out.println(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(sweepJson(result)));
             } else {
@@ -220,7 +225,9 @@ final class PacerExperimentCommand implements Callable<Integer> {
             }
             result.points().forEach(p -> all.addAll(p.runs()));
         } else {
-            PacerExperimentResult result = PacerExperiment.run(config, progress);
+            PacerExperimentResult result = placement.run(
+                (lab, receiver) -> PacerExperiment.run(lab, config, progress, receiver),
+                () -> PacerExperiment.run(config, progress));
             if (json) {
                 out.println(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(toJson(result)));
             } else {

@@ -66,6 +66,22 @@ class DaemonProcessTest {
     }
 
     @Test
+    void anExperimentPortInUseIsOneLineAndExitOneAndUndoesTheRest() throws Exception {
+        try (ServerSocketChannel taken = ServerSocketChannel.open()) {
+            taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            int port = ((InetSocketAddress) taken.getLocalAddress()).getPort();
+            Path sock = tmp.resolve("s.sock");
+            try (SluicedProcess d = SluicedProcess.start(List.of(), List.of(), SluicedProcess.classpath(),
+                    "--listen", "127.0.0.1:0", "--control-socket", sock.toString(),
+                    "--experiment-listen", "127.0.0.1:" + port)) {
+                oneErrorLine(d, "sluice: cannot host experiments on 127.0.0.1:" + port
+                    + ": address already in use (choose another with --experiment-listen HOST:PORT)");
+                assertFalse(Files.exists(sock), "the control socket made before is removed again");
+            }
+        }
+    }
+
+    @Test
     void aControlSocketAnotherDaemonAnswersOnIsNotTaken() throws Exception {
         Path sock = tmp.resolve("s.sock");
         List<String> cp = SluicedProcess.classpath();

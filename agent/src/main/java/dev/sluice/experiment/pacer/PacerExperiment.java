@@ -118,10 +118,19 @@ public final class PacerExperiment {
     /** As {@link #sweep(PacerExperimentConfig, List, int, Consumer)} in an existing lab. */
     public static SweepResult sweep(Lab lab, PacerExperimentConfig config, List<Long> maxNicQueueNs, int repeats,
                                     Consumer<String> progress) {
+        return sweep(lab, config, maxNicQueueNs, repeats, progress, null);
+    }
+
+    /**
+     * As {@link #sweep(Lab, PacerExperimentConfig, List, int, Consumer)}, with b's receiver hosted by
+     * the daemon whose experiment endpoint is {@code receiverEndpoint} (null: in this process).
+     */
+    public static SweepResult sweep(Lab lab, PacerExperimentConfig config, List<Long> maxNicQueueNs, int repeats,
+                                    Consumer<String> progress, InetSocketAddress receiverEndpoint) {
         checkSweep(maxNicQueueNs, repeats);
         long t0 = System.nanoTime();
         Setup setup = setUp(lab, config);
-        jitWarmup(lab, config, setup, progress, null);
+        jitWarmup(lab, config, setup, progress, receiverEndpoint);
         List<RunResult> runs = new ArrayList<>();
         int total = maxNicQueueNs.size() * repeats;
         for (int round = 0; round < repeats; round++) {
@@ -129,7 +138,7 @@ public final class PacerExperiment {
                 PacerExperimentConfig c = config.toBuilder().maxNicQueueNs(q).build(); // validates the value
                 String label = PacingMode.PACED_SRPT.label() + "@" + formatNs(q) + (repeats > 1 ? "#" + (round + 1) : "");
                 runs.add(runOne(lab, c, setup, label, PacingMode.PACED_SRPT, c.workload(), q, c.duration(), progress,
-                        runs.size() + 1, total, null));
+                        runs.size() + 1, total, receiverEndpoint));
             }
         }
         List<SweepResult.Point> points = SweepResult.group(maxNicQueueNs, runs);
