@@ -34,7 +34,10 @@ class PacerExperimentCommandTest {
                 List.of("--sweep-max-queue", "20us,20us"),
                 List.of("--burst", "100"),
                 List.of("--rt-priority", "100"),
-                List.of("--unloaded-load", "0.9"))) {
+                List.of("--unloaded-load", "0.9"),
+                List.of("--receiver", "198.18.0.2:9466"),
+                List.of("--lab", "nolabhere", "--receiver", "198.18.0.2:9466"),
+                List.of("--lab", "bad/prefix"))) {
             String[] argv = new String[args.size() + 2];
             argv[0] = "experiment";
             argv[1] = "pacer";
