@@ -265,6 +265,8 @@
     X(IP_HDRINCL) \
     X(IP_MTU_DISCOVER) \
     X(IP_MTU) \
+    X(SOL_IPV6) \
+    X(IPV6_MTU) \
     X(TCP_NODELAY) \
     X(TCP_INFO) \
     X(TCP_NOTSENT_LOWAT) \

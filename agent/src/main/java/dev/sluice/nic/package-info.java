@@ -10,6 +10,8 @@
  *       where the driver has them.</li>
  *   <li>{@link dev.sluice.nic.LinkSpeed}: line rate and MTU (sysfs), where reported; and
  *       {@link dev.sluice.nic.LinkProfile}, the pacer's parameters derived from them.</li>
+ *   <li>{@link dev.sluice.nic.RouteMtu}: the MTU of the route to a destination
+ *       ({@code IP_MTU} on a connected UDP socket), for the message geometry.</li>
  *   <li>{@link dev.sluice.nic.PinnedThreadSetup}: the pacer thread's CPU pinning and
  *       {@code SCHED_FIFO} priority through the bindings. It lives here, not in
  *       {@code dev.sluice.pacer}, because that package calls no native code.</li>

@@ -23,7 +23,7 @@
  * <pre>{@code
  * NicQueue nic = new NicQueue(linkMbps, maxQueueNs, System::nanoTime);
  * Pacer pacer = new Pacer(nic, System::nanoTime).start();
- * UdpSender tx = UdpSender.open(null, receiverAddress, new MessageGeometry(mtu),
+ * UdpSender tx = UdpSender.open(null, receiverAddress, RouteMtu.geometryTo(receiverAddress),
  *         SenderConfig.defaults(), System::nanoTime, (m, outcome) -> { ... });
  * tx.setNicQueue(nic);                      // charge re-sent packets too
  * pacer.send(tx.newMessage(bytes, null));   // sent directly or throttled, SRPT order

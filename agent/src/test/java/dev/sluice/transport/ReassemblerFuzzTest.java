@@ -2,6 +2,7 @@ package dev.sluice.transport;
 
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.statistics.Statistics;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -44,24 +45,33 @@ class ReassemblerFuzzTest {
                 .withMaxMessages(8).withMaxTotalBytes(10_000).withMaxPeers(4).withMaxRangesPerMessage(3)
                 .withRecentDelivered(10_000).withResendAfterNs(1000).withMaxResends(2).withIdleTimeoutNs(10_000);
         Rx rx = new Rx(config);
+        // Half the tries start many small messages (message and per-sender caps), half large ones (memory cap).
+        int wellFormedMaxTotal = random.nextBoolean() ? 200 : config.maxMessageBytes();
         int n = 50 + random.nextInt(400);
         for (int i = 0; i < n; i++) {
-            Arrival a = random.nextInt(4) == 0 ? randomBytes(random) : plausible(random);
+            Arrival a = random.nextInt(4) == 0 ? randomBytes(random) : plausible(random, wellFormedMaxTotal);
             rx.feed(a.bytes(), a.truncated(), a.peer());
             if (random.nextInt(20) == 0) {
                 rx.tick(random.nextInt(5000));
             }
-            assertTrue(rx.r.inProgress() <= config.maxMessages());
-            assertTrue(rx.r.reservedBytes() <= config.maxTotalBytes());
-            assertTrue(rx.r.peersInProgress() <= config.maxPeers());
+            assertTrue(rx.r.inProgress() <= config.maxMessages(), "messages in progress: " + rx.r.inProgress());
+            assertTrue(rx.r.reservedBytes() <= config.maxTotalBytes(), "reserved bytes: " + rx.r.reservedBytes());
+            assertTrue(rx.r.peersInProgress() <= config.maxPeers(), "peers: " + rx.r.peersInProgress());
             for (int s = 0; s < PLAUSIBLE_SENDERS; s++) { // random bytes never pass the magic check
-                assertTrue(rx.r.inProgress(s) <= config.maxMessagesPerPeer());
+                assertTrue(rx.r.inProgress(s) <= config.maxMessagesPerPeer(),
+                    "messages in progress from sender " + s + ": " + rx.r.inProgress(s));
             }
         }
         assertEquals(n, rx.r.count(ReceiverCounter.DATAGRAMS));
         Set<String> seen = new HashSet<>();
         for (Rx.Delivery d : rx.deliveries) {
             assertTrue(seen.add(d.sender() + "/" + d.id()), "delivered twice: " + d.sender() + "/" + d.id());
+        }
+        // The caps must really be pushed against, or "the caps hold" would be true of any receiver.
+        for (DropReason cap : new DropReason[] {DropReason.PEER_LIMIT, DropReason.MESSAGE_LIMIT,
+                DropReason.MEMORY_LIMIT, DropReason.PEER_TABLE_FULL, DropReason.BAD_VERSION}) {
+            Statistics.label(cap + " reached").collect(rx.r.dropped(cap) > 0);
+            Statistics.label(cap + " reached").coverage(c -> c.check(true).percentage(p -> p >= 10));
         }
     }
 
@@ -92,7 +102,7 @@ class ReassemblerFuzzTest {
             }
         }
         for (int g = random.nextInt(200); g > 0; g--) {
-            arrivals.add(random.nextBoolean() ? randomBytes(random) : plausible(random));
+            arrivals.add(random.nextBoolean() ? randomBytes(random) : plausible(random, 0));
         }
         Collections.shuffle(arrivals, random);
 
@@ -121,25 +131,42 @@ class ReassemblerFuzzTest {
     }
 
     /**
-     * A datagram with the right magic and version and random everything else, biased toward
-     * values that pass some checks: small ids, small lengths, consistent length fields.
+     * A datagram with the right magic and (nearly always) the right version and random everything
+     * else, biased toward values that pass some checks: small ids, small lengths, consistent
+     * length fields. With {@code wellFormedMaxTotal > 0}, three in ten are well-formed DATA
+     * segments of a message whose total is {@code wellFormedMaxTotal / 2 .. wellFormedMaxTotal}
+     * bytes, so that many messages really start: small totals run into the message and
+     * per-sender caps, large ones into the memory cap.
      */
-    static Arrival plausible(Random random) {
+    static Arrival plausible(Random random, int wellFormedMaxTotal) {
         int type = random.nextInt(8);
         int sender = random.nextInt(PLAUSIBLE_SENDERS);
         long id = random.nextInt(6);
-        long total = random.nextInt(10) == 0 ? random.nextLong() & 0xFFFF_FFFFL : random.nextInt(6000);
-        int payload = type == TransportHeader.DATA ? random.nextInt(600) : 0;
-        long offset = random.nextInt(3) == 0 ? random.nextLong() & 0xFFFF_FFFFL : random.nextInt(6000);
-        long length = random.nextInt(8) == 0 ? random.nextLong() & 0xFFFF_FFFFL : payload;
-        if (type == TransportHeader.RESEND) {
-            length = random.nextInt(6000);
+        long total;
+        int payload;
+        long offset;
+        long length;
+        if (wellFormedMaxTotal > 0 && random.nextInt(10) < 3) {
+            type = TransportHeader.DATA;
+            total = wellFormedMaxTotal / 2 + random.nextInt(wellFormedMaxTotal - wellFormedMaxTotal / 2 + 1);
+            offset = random.nextInt((int) total);
+            payload = 1 + random.nextInt((int) Math.min(600, total - offset));
+            length = payload;
+        } else {
+            total = random.nextInt(10) == 0 ? random.nextLong() & 0xFFFF_FFFFL : random.nextInt(6000);
+            payload = type == TransportHeader.DATA ? random.nextInt(600) : 0;
+            offset = random.nextInt(3) == 0 ? random.nextLong() & 0xFFFF_FFFFL : random.nextInt(6000);
+            length = random.nextInt(8) == 0 ? random.nextLong() & 0xFFFF_FFFFL : payload;
+            if (type == TransportHeader.RESEND) {
+                length = random.nextInt(6000);
+            }
         }
         byte[] b = new byte[32 + payload];
         random.nextBytes(b);
         MemorySegment s = MemorySegment.ofArray(b);
         s.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), 0, (short) TransportHeader.MAGIC);
-        s.set(ValueLayout.JAVA_BYTE, 2, (byte) TransportHeader.VERSION);
+        s.set(ValueLayout.JAVA_BYTE, 2,
+            (byte) (random.nextInt(50) == 0 ? TransportHeader.VERSION + 1 + random.nextInt(200) : TransportHeader.VERSION));
         s.set(ValueLayout.JAVA_BYTE, 3, (byte) type);
         s.set(U32, 4, sender);
         s.set(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), 8, id);

@@ -32,6 +32,7 @@ public final class SockOpt {
     public static final int SOL_IP = 0;
     public static final int SOL_TCP = 6;
     public static final int SOL_UDP = 17;
+    public static final int SOL_IPV6 = 41;
 
     // SOL_SOCKET options.
     public static final int SO_TYPE = 3;
@@ -46,6 +47,9 @@ public final class SockOpt {
     public static final int IP_HDRINCL = 3;
     public static final int IP_MTU_DISCOVER = 10;
     public static final int IP_MTU = 14;
+
+    // SOL_IPV6 options.
+    public static final int IPV6_MTU = 24;
 
     // SOL_TCP options.
     public static final int TCP_NODELAY = 1;
@@ -106,6 +110,10 @@ public final class SockOpt {
             case SOL_UDP -> {
                 l = "SOL_UDP";
                 o = option == UDP_SEGMENT ? "UDP_SEGMENT" : null;
+            }
+            case SOL_IPV6 -> {
+                l = "SOL_IPV6";
+                o = option == IPV6_MTU ? "IPV6_MTU" : null;
             }
             default -> l = Integer.toString(level);
         }
