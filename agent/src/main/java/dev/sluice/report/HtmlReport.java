@@ -65,6 +65,7 @@ public final class HtmlReport {
             th { background: #eef1f5; font-weight: 600; border-bottom: 2px solid #c9ced8; white-space: nowrap; }
             tbody tr:nth-child(even) { background: #fafbfc; }
             td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+            td:first-child { white-space: nowrap; }
             .plots { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 460px), 1fr));
               gap: 16px; margin: 0 0 12px; }
             figure { margin: 0; border: 1px solid #e3e6eb; border-radius: 6px; padding: 8px; background: #fff;
@@ -74,6 +75,11 @@ public final class HtmlReport {
             .notes { margin: 8px 0 0; padding-left: 20px; color: #3a4150; font-size: 14px; }
             .notes li { margin: 2px 0; white-space: pre-line; }
             footer { color: #6b7385; font-size: 13px; text-align: center; }
+            @media (max-width: 700px) {
+              body { padding: 12px 8px 32px; }
+              section { padding: 12px 10px 14px; }
+              th, td { padding: 4px 8px; }
+            }
             """;
 
     private HtmlReport() {
