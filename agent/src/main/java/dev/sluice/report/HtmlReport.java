@@ -50,7 +50,7 @@ public final class HtmlReport {
             .facts { list-style: none; margin: 0; padding: 0; font-size: 14px; }
             .facts li { margin: 2px 0; overflow-wrap: anywhere; }
             .facts .key { font-weight: 600; color: #4a5263; }
-            .facts code, .created { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, monospace; font-size: 13px; }
+            .created { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, monospace; font-size: 13px; }
             .created { color: #6b7385; margin: 8px 0 0; }
             nav { margin: 0 0 24px; font-size: 14px; }
             nav ol { margin: 4px 0 0; padding-left: 22px; }
