@@ -107,7 +107,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private String commandLine() {
-        return "sluice demo " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        return "sluice " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
     }
 
     private static void print(PrintWriter out, DemoResult r) {

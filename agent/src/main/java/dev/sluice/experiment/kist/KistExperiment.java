@@ -76,7 +76,7 @@ public final class KistExperiment {
             lab.exec(lab.a().namespace(), "sysctl", "-q", "-w",
                     "net.ipv4.tcp_congestion_control=" + config.congestionControl());
         }
-        String bottleneck = lab.tbf().map(Object::toString).orElse(config.bottleneck());
+        String bottleneck = lab.tbf().map(t -> t.line().strip()).orElse(config.bottleneck());
         List<KistExperimentConfig.ModeRun> runs = config.runs();
         List<ModeResult> results = new ArrayList<>();
         for (int i = 0; i < runs.size(); i++) {
