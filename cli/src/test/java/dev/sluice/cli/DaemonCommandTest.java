@@ -43,6 +43,7 @@ class DaemonCommandTest {
         usage(CliRun.of("daemon", "--per-socket-metrics", "100000"), "per-socket-metrics 100000 is out of range (0-1000)");
         usage(CliRun.of("daemon", "--control-socket", "rel.sock"), "must be absolute");
         usage(CliRun.of("daemon", "--cgroup-prefix", "system.slice"), "must start with /");
+        usage(CliRun.of("daemon", "--experiment-listen", "lab-b:9466"), "names are not resolved");
         usage(CliRun.of("daemon", "--frobnicate"), "Unknown option: '--frobnicate'");
     }
 
@@ -58,6 +59,8 @@ class DaemonCommandTest {
         usage(CliRun.of("daemon", "--config", f.toString()), f + ":1: expected 'key = value'");
         conf("listen = :1\nlisten = :2\n");
         usage(CliRun.of("daemon", "--config", f.toString()), f + ":2: listen is already set on line 1");
+        conf("experiment-listen = 198.18.0.2:99999\n");
+        usage(CliRun.of("daemon", "--config", f.toString()), f + ":1: experiment-listen = 198.18.0.2:99999: ");
         conf("config = /etc/other.conf\n");
         usage(CliRun.of("daemon", "--config", f.toString()), "unknown key 'config'");
         usage(CliRun.of("daemon", "--config", dir.resolve("missing.conf").toString()),
