@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
         "daemon's /metrics from host a, stops it with SIGTERM, and removes the lab.",
         "",
         "Prints one side-by-side table (modes x latency percentiles, goodput, tbf backlog) and writes a",
-        "self-contained HTML report with latency CDF plots. Needs root. About 3 minutes with the defaults.",
+        "self-contained HTML report with latency CDF plots. Needs root. About 1.5 minutes with the defaults.",
         "Latencies compare modes of this one run; on a busy machine their absolute values move.",
     },
     footer = {"", "Examples:",
