@@ -59,10 +59,6 @@ public final class KistExperiment {
     public static KistExperimentResult run(Lab lab, KistExperimentConfig config, Consumer<String> progress) {
         long t0 = System.nanoTime();
         lab.setTbf(config.rateBitsPerSec(), config.burstBytes(), config.tbfLatency());
-        if (config.congestionControl() != null) {
-            lab.exec(lab.a().namespace(), "sysctl", "-q", "-w",
-                    "net.ipv4.tcp_congestion_control=" + config.congestionControl());
-        }
         String bottleneck = lab.tbf().map(Object::toString).orElse(config.bottleneck());
         List<KistExperimentConfig.ModeRun> runs = config.runs();
         List<ModeResult> results = new ArrayList<>();
