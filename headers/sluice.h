@@ -88,7 +88,8 @@
  *            int getpeername(int fd, struct sockaddr *addr, socklen_t *len);
  *            int setsockopt(int fd, int level, int name, const void *value, socklen_t len);
  *            int getsockopt(int fd, int level, int name, void *value, socklen_t *len);
- *                (TcpInfo: level SOL_TCP, name TCP_INFO, value a struct tcp_info)
+ *                (TcpInfo: level SOL_TCP, name TCP_INFO, value a struct tcp_info;
+ *                 TCP_CONGESTION: value a char[] name, TCP_CA_NAME_MAX = 16)
  * Datagrams  ssize_t sendto(int fd, const void *buf, size_t len, int flags,
  *                           const struct sockaddr *addr, socklen_t addrlen);
  *            ssize_t sendmsg(int fd, const struct msghdr *msg, int flags);
@@ -269,6 +270,7 @@
     X(IPV6_MTU) \
     X(TCP_NODELAY) \
     X(TCP_INFO) \
+    X(TCP_CONGESTION) \
     X(TCP_NOTSENT_LOWAT) \
     X(UDP_SEGMENT) \
     X(MSG_DONTWAIT) \

@@ -114,8 +114,8 @@ final class KistExperimentCommand implements Callable<Integer> {
     double sockBufFactor;
 
     @Option(names = "--congestion-control", paramLabel = "NAME",
-        description = "TCP congestion control of the sender's namespace, e.g. cubic or bbr "
-            + "(default: the host's, copied into new namespaces).")
+        description = "TCP congestion control of the sender's socket, any the kernel has "
+            + "(tcp_available_congestion_control), e.g. cubic or bbr (default: the host's).")
     String congestionControl;
 
     @CommandLine.Mixin

@@ -54,6 +54,8 @@ public final class SockOpt {
     // SOL_TCP options.
     public static final int TCP_NODELAY = 1;
     public static final int TCP_INFO = 11;
+    /** The socket's congestion control, a NUL-terminated name ({@code TCP_CA_NAME_MAX} = 16 bytes). */
+    public static final int TCP_CONGESTION = 13;
     public static final int TCP_NOTSENT_LOWAT = 25;
 
     // SOL_UDP options.
@@ -103,6 +105,7 @@ public final class SockOpt {
                 o = switch (option) {
                     case TCP_NODELAY -> "TCP_NODELAY";
                     case TCP_INFO -> "TCP_INFO";
+                    case TCP_CONGESTION -> "TCP_CONGESTION";
                     case TCP_NOTSENT_LOWAT -> "TCP_NOTSENT_LOWAT";
                     default -> null;
                 };

@@ -1,14 +1,18 @@
 package dev.sluice.bindings;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Socket life cycle and options: {@code socket}, {@code bind}, {@code connect}, {@code close},
  * {@code getsockname}, {@code getpeername}, and {@code setsockopt}/{@code getsockopt} for
- * {@code int} options. Every failure is an {@link ErrnoException}.
+ * {@code int} and short string options (e.g. {@code TCP_CONGESTION}). Every failure is an
+ * {@link ErrnoException}.
  */
 public final class Sockets {
     private Sockets() {}
@@ -131,6 +135,52 @@ public final class Sockets {
         }
         check(rc, s, "getsockopt(" + SockOpt.describe(level, option) + ") fd=" + fd);
         return s.intValue.get(LibC.C_INT, 0);
+    }
+
+    /** Longest string option value {@link #getString} reads, terminating NUL included. */
+    public static final int MAX_STRING_OPTION_BYTES = 64;
+
+    /**
+     * {@code setsockopt(fd, level, option, value, strlen(value))} for a string option such as
+     * {@code TCP_CONGESTION}. Not for hot paths: it allocates.
+     */
+    public static void setString(int fd, int level, int option, String value) {
+        byte[] bytes = value.getBytes(StandardCharsets.US_ASCII);
+        CallScratch s = CallScratch.get();
+        int rc;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buf = arena.allocate(bytes.length + 1L);
+            MemorySegment.copy(bytes, 0, buf, ValueLayout.JAVA_BYTE, 0, bytes.length);
+            rc = (int) SETSOCKOPT.invokeExact(s.callState, fd, level, option, buf, bytes.length);
+        } catch (Throwable t) {
+            throw Throwables.unexpected(t);
+        }
+        check(rc, s, "setsockopt(" + SockOpt.describe(level, option) + ", \"" + value + "\") fd=" + fd);
+    }
+
+    /**
+     * {@code getsockopt(fd, level, option)} for a string option, up to the first NUL (at most
+     * {@value #MAX_STRING_OPTION_BYTES} bytes). Not for hot paths: it allocates.
+     */
+    public static String getString(int fd, int level, int option) {
+        CallScratch s = CallScratch.get();
+        s.socklen.set(LibC.C_INT, 0, MAX_STRING_OPTION_BYTES);
+        int rc;
+        byte[] bytes;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buf = arena.allocate(MAX_STRING_OPTION_BYTES);
+            rc = (int) GETSOCKOPT.invokeExact(s.callState, fd, level, option, buf, s.socklen);
+            bytes = buf.asSlice(0, Math.min(MAX_STRING_OPTION_BYTES, Math.max(0, s.socklen.get(LibC.C_INT, 0))))
+                    .toArray(ValueLayout.JAVA_BYTE);
+        } catch (Throwable t) {
+            throw Throwables.unexpected(t);
+        }
+        check(rc, s, "getsockopt(" + SockOpt.describe(level, option) + ") fd=" + fd);
+        int n = 0;
+        while (n < bytes.length && bytes[n] != 0) {
+            n++;
+        }
+        return new String(bytes, 0, n, StandardCharsets.US_ASCII);
     }
 
     private static int call(MethodHandle h, CallScratch s, int fd, MemorySegment p, int len) {

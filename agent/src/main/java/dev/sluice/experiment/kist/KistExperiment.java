@@ -72,10 +72,6 @@ public final class KistExperiment {
                                            InetSocketAddress receiverEndpoint) {
         long t0 = System.nanoTime();
         lab.setTbf(config.rateBitsPerSec(), config.burstBytes(), config.tbfLatency());
-        if (config.congestionControl() != null) {
-            lab.exec(lab.a().namespace(), "sysctl", "-q", "-w",
-                    "net.ipv4.tcp_congestion_control=" + config.congestionControl());
-        }
         String bottleneck = lab.tbf().map(t -> t.line().strip()).orElse(config.bottleneck());
         List<KistExperimentConfig.ModeRun> runs = config.runs();
         List<ModeResult> results = new ArrayList<>();

@@ -31,9 +31,10 @@ import java.util.Objects;
  *                           that the bulk streams never run dry within a run, even at 10 ms runs
  *                           on a fast bottleneck, so the write policy is what limits them)
  * @param sockBufSizeFactor  KIST's {@code KISTSockBufSizeFactor} (default Tor's 1.0)
- * @param congestionControl  TCP congestion control to set in a's namespace before the runs
- *                           ({@code net.ipv4.tcp_congestion_control}), or null to keep the
- *                           namespace's default (which new namespaces copy from the host's)
+ * @param congestionControl  TCP congestion control of the sender's socket ({@code TCP_CONGESTION},
+ *                           any algorithm the kernel has, since the experiment runs as root), or
+ *                           null to keep the namespace's default (which new namespaces copy from
+ *                           the host's)
  */
 public record KistExperimentConfig(
         long rateBitsPerSec,

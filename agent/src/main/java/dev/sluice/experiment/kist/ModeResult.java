@@ -29,7 +29,7 @@ import java.util.List;
  * @param tbfDrops          packets the bottleneck dropped in the window
  * @param retransmits       segments the sender retransmitted in the window
  * @param schedulerRuns     scheduler runs in the whole run (warm-up and drain included)
- * @param congestionControl the sender namespace's TCP congestion control
+ * @param congestionControl the sender socket's TCP congestion control
  * @param integrity         whether every byte of every stream arrived, in order
  * @param latencySamples    every latency summarized in {@code latency}, ns, in arrival order (for plots)
  */

@@ -15,8 +15,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +43,7 @@ final class Sender implements Callable<Sender.Report> {
      * @param effectiveMode      the scheduler's mode at the end (a fallback would show here)
      * @param lowatApplied       TCP_NOTSENT_LOWAT as read back from the socket, 0 if unset
      * @param runs               scheduler runs
-     * @param congestionControl  the namespace's TCP congestion control
+     * @param congestionControl  the connection's TCP congestion control, as the socket reports it
      * @param tailNanos          how long after the window the sender kept going for late messages
      */
     record Report(long[] offered, long messagesSent, long windowMessagesSent, SchedulerMode effectiveMode,
@@ -81,6 +79,14 @@ final class Sender implements Callable<Sender.Report> {
             socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
             socket.connect(new InetSocketAddress(receiverAddress, port));
             int fd = ChannelFd.of(socket);
+            if (config.congestionControl() != null) {
+                // Per socket, not the namespace's sysctl: a namespace other than the initial one may
+                // only choose among net.ipv4.tcp_allowed_congestion_control (EPERM for e.g. cubic
+                // when only "reno bbr" are allowed), while a socket of a CAP_NET_ADMIN process
+                // may use any algorithm the kernel has.
+                Sockets.setString(fd, SockOpt.SOL_TCP, SockOpt.TCP_CONGESTION, config.congestionControl());
+            }
+            String congestionControl = Sockets.getString(fd, SockOpt.SOL_TCP, SockOpt.TCP_CONGESTION);
             int lowat = 0;
             if (mode.notsentLowat() > 0) {
                 Sockets.setInt(fd, SockOpt.SOL_TCP, SockOpt.TCP_NOTSENT_LOWAT, mode.notsentLowat());
@@ -157,7 +163,7 @@ final class Sender implements Callable<Sender.Report> {
             socket.shutdownOutput();
             control.samplerDone.await(10, TimeUnit.SECONDS);
             return new Report(offered, seq, windowSent, scheduler.mode(), lowat, scheduler.runCount(),
-                    congestionControl(), Math.max(0, stoppedAt - windowEnd));
+                    congestionControl, Math.max(0, stoppedAt - windowEnd));
         } finally {
             socket.close();
         }
@@ -177,15 +183,6 @@ final class Sender implements Callable<Sender.Report> {
                     break;
                 }
             }
-        }
-    }
-
-    /** The congestion control new sockets of this thread's namespace get. */
-    private static String congestionControl() {
-        try {
-            return Files.readString(Path.of("/proc/sys/net/ipv4/tcp_congestion_control")).strip();
-        } catch (IOException e) {
-            return "?";
         }
     }
 }
