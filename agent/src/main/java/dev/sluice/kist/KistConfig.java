@@ -51,6 +51,7 @@ public final class KistConfig {
     private final int outbufCells;
     private final int streamQueueBytes;
     private final int batchThreshold;
+    private final long unsentCapBytes;
 
     private KistConfig(Builder b) {
         this.modes = List.copyOf(b.modes);
@@ -61,6 +62,7 @@ public final class KistConfig {
         this.outbufCells = b.outbufCells;
         this.streamQueueBytes = b.streamQueueBytes;
         this.batchThreshold = b.batchThreshold;
+        this.unsentCapBytes = b.unsentCapBytes;
     }
 
     /** All defaults. */
@@ -84,6 +86,7 @@ public final class KistConfig {
         b.outbufCells = outbufCells;
         b.streamQueueBytes = streamQueueBytes;
         b.batchThreshold = batchThreshold;
+        b.unsentCapBytes = unsentCapBytes;
         return b;
     }
 
@@ -136,12 +139,20 @@ public final class KistConfig {
         return batchThreshold;
     }
 
+    /**
+     * At most this many bytes unsent in a socket's kernel queue after a KIST run, on top of Tor's
+     * limit; 0 when only Tor's limit applies (the default). See {@link Builder#unsentCap}.
+     */
+    public long unsentCapBytes() {
+        return unsentCapBytes;
+    }
+
     @Override
     public String toString() {
         return "KistConfig[modes=" + modes + ", runInterval=" + runInterval + ", sockBufSizeFactor="
                 + sockBufSizeFactor + ", cellSize=" + cellSize + ", perCellOverhead=" + perCellOverhead
                 + ", outbufCells=" + outbufCells + ", streamQueueBytes=" + streamQueueBytes
-                + ", batchThreshold=" + batchThreshold + "]";
+                + ", batchThreshold=" + batchThreshold + ", unsentCapBytes=" + unsentCapBytes + "]";
     }
 
     /** Builds a {@link KistConfig}; each setter validates its argument. */
@@ -154,6 +165,7 @@ public final class KistConfig {
         private int outbufCells = DEFAULT_OUTBUF_CELLS;
         private int streamQueueBytes = DEFAULT_STREAM_QUEUE_BYTES;
         private int batchThreshold = DEFAULT_BATCH_THRESHOLD;
+        private long unsentCapBytes;
 
         private Builder() {
         }
@@ -228,6 +240,40 @@ public final class KistConfig {
                 throw new IllegalArgumentException("batchThreshold must be >= 0: " + threshold);
             }
             this.batchThreshold = threshold;
+            return this;
+        }
+
+        /**
+         * Caps what KIST leaves unsent in a socket's kernel queue at {@code horizon} of a link of
+         * {@code linkBitsPerSec}: each run's limit becomes
+         * {@code min(Tor's limit, linkBitsPerSec / 8 * horizon - notsent)}, at least 0. Not Tor's:
+         * Tor's limit trusts the congestion window, and a window that jumps (BBR's, measured in the
+         * lab: from ~24 to 150-270 segments) hands the kernel hundreds of KiB at once, which an
+         * interactive stream then waits behind; this keeps the kernel's unsent queue to a fixed
+         * time at the link's rate, as the pacer's {@code maxNicQueueNs} does for the NIC queue.
+         * The link rate is the bottleneck's (the interface's speed, or a shaper's rate); the
+         * horizon must cover a run interval and the time the run itself takes, or the socket runs
+         * dry between runs. KISTLite and Vanilla ignore it.
+         *
+         * @param linkBitsPerSec the bottleneck's rate, &gt; 0
+         * @param horizon        the most link time to leave unsent, &gt; 0
+         */
+        public Builder unsentCap(long linkBitsPerSec, Duration horizon) {
+            if (linkBitsPerSec <= 0 || horizon.isNegative() || horizon.isZero()) {
+                throw new IllegalArgumentException("unsent cap needs a link rate and a horizon > 0: "
+                        + linkBitsPerSec + " bit/s, " + horizon);
+            }
+            double bytes = linkBitsPerSec / 8.0 * horizon.toNanos() / 1e9;
+            if (bytes < 1 || bytes > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("unsent cap of " + (long) bytes + " bytes is out of range (1 B..2 GiB)");
+            }
+            this.unsentCapBytes = (long) bytes;
+            return this;
+        }
+
+        /** Removes the unsent cap: Tor's limit alone. */
+        public Builder noUnsentCap() {
+            this.unsentCapBytes = 0;
             return this;
         }
 

@@ -117,7 +117,8 @@ public final class KistScheduler implements Closeable {
         this.writeThresholdBytes = OUTBUF_WRITE_THRESHOLD_CELLS * config.cellSize();
         this.runIntervalNanos = config.runInterval().toNanos();
         SchedulerMode mode = SchedulerMode.firstUsable(config.modes(), facts);
-        this.refresher = new LimitRefresher(facts, mode, config.sockBufSizeFactor(), config.batchThreshold());
+        this.refresher = new LimitRefresher(facts, mode, config.sockBufSizeFactor(), config.batchThreshold(),
+                config.unsentCapBytes());
         this.selector = Selector.open();
     }
 

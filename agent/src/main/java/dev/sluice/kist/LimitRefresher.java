@@ -20,6 +20,7 @@ final class LimitRefresher {
     private final BatchSocketFacts batch;
     private final double sockBufSizeFactor;
     private final int batchThreshold;
+    private final long unsentCapBytes;
     private SchedulerMode mode;
     private boolean batchDisabled;
     private long[] handles = new long[16];
@@ -29,12 +30,14 @@ final class LimitRefresher {
     long socketReads;
     long batchReads;
 
-    LimitRefresher(SocketFacts facts, SchedulerMode mode, double sockBufSizeFactor, int batchThreshold) {
+    LimitRefresher(SocketFacts facts, SchedulerMode mode, double sockBufSizeFactor, int batchThreshold,
+                   long unsentCapBytes) {
         this.facts = facts;
         this.batch = facts instanceof BatchSocketFacts b ? b : null;
         this.mode = mode;
         this.sockBufSizeFactor = sockBufSizeFactor;
         this.batchThreshold = batchThreshold;
+        this.unsentCapBytes = unsentCapBytes;
     }
 
     SchedulerMode mode() {
@@ -112,7 +115,11 @@ final class LimitRefresher {
             return;
         }
         KernelFacts f = ch.facts;
-        setLimit(ch, KistLimit.compute(f.cwnd(), f.unacked(), f.mss(), f.notSent(), sockBufSizeFactor));
+        long limit = KistLimit.compute(f.cwnd(), f.unacked(), f.mss(), f.notSent(), sockBufSizeFactor);
+        if (unsentCapBytes > 0) {
+            limit = Math.min(limit, Math.max(0, unsentCapBytes - f.notSent()));
+        }
+        setLimit(ch, limit);
     }
 
     /** KISTLite limits; false if the kernel said unsupported. */

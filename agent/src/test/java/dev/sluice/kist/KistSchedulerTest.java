@@ -86,6 +86,34 @@ class KistSchedulerTest {
     }
 
     @Test
+    void anUnsentCapBoundsWhatAJumpingWindowLetsIntoTheKernel() throws IOException {
+        // 8 Mbit/s for 10 ms: at most 10,000 bytes unsent after a run, whatever the window says.
+        KistConfig config = DEFAULTS.toBuilder().unsentCap(8_000_000, Duration.ofMillis(10)).build();
+        assertEquals(10_000, config.unsentCapBytes());
+        try (Harness h = new Harness(config, new RoundRobinPolicy())) {
+            KistChannel ch = h.connect();
+            OutboundStream s = ch.openStream(1);
+            offerAll(s, pattern(1, 0, 60 * h.payload()));
+            h.facts.of(ch).tcp(200, 0, 1448, 0); // Tor's limit: (200 + 200) * 1448 = 579,200 bytes
+            h.scheduler.runNow();
+            assertEquals(10_000, ch.lastLimit(), "the cap, not Tor's limit");
+            h.facts.of(ch).tcp(200, 0, 1448, 7_000); // 7,000 still unsent: room for 3,000 more
+            h.scheduler.runNow();
+            assertEquals(3_000, ch.lastLimit());
+            h.facts.of(ch).tcp(200, 0, 1448, 12_000); // over the cap: nothing, never negative
+            h.scheduler.runNow();
+            assertEquals(0, ch.lastLimit());
+            h.facts.of(ch).tcp(2, 2, 1448, 0); // Tor's limit below the cap: Tor's limit
+            h.scheduler.runNow();
+            assertEquals(2 * 1448, ch.lastLimit());
+            h.assertInvariants();
+        }
+        assertThrows(IllegalArgumentException.class, () -> KistConfig.builder().unsentCap(0, Duration.ofMillis(4)));
+        assertThrows(IllegalArgumentException.class, () -> KistConfig.builder().unsentCap(50_000_000, Duration.ZERO));
+        assertEquals(0, config.toBuilder().noUnsentCap().build().unsentCapBytes());
+    }
+
+    @Test
     void kistLiteLimitsToFreeSendBufferSpaceWithoutTcpInfo() throws IOException {
         KistConfig config = DEFAULTS.toBuilder().modes("KISTLite").build();
         try (Harness h = new Harness(config, new RoundRobinPolicy())) {

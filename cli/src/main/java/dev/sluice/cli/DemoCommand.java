@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
     description = {
         "Builds the lab (hosts a and b in network namespaces, a tbf bottleneck on a's side), starts",
         "sluiced inside host b with its experiment endpoint, runs the KIST experiment (vanilla,",
-        "TCP_NOTSENT_LOWAT, KIST over one TCP connection) and the pacer experiment (unpaced, paced",
+        "TCP_NOTSENT_LOWAT, KIST, KIST capped over one TCP connection) and the pacer experiment (unpaced, paced",
         "FIFO, paced SRPT over UDP) from host a with their receivers hosted by that daemon, reads the",
         "daemon's /metrics from host a, stops it with SIGTERM, and removes the lab.",
         "",

@@ -43,6 +43,9 @@ import picocli.CommandLine.Option;
         "  notsent-lowat-16k  vanilla + TCP_NOTSENT_LOWAT 16 KiB",
         "  notsent-lowat-1    vanilla + TCP_NOTSENT_LOWAT 1 (Arti's choice)",
         "  kist               each run, write what cwnd, unacked, mss, notsent allow",
+        "                     (Tor's limit: (cwnd - unacked) * mss + cwnd * mss * F - notsent)",
+        "  kist-capped        kist, with at most --unsent-horizon of the bottleneck's",
+        "                     rate left unsent in the kernel (Sluice's variant)",
         "  kist-lite          each run, write what fits the send buffer (optional)",
         "",
         "b records each message's one-way latency when its last byte arrives.",
@@ -55,7 +58,7 @@ import picocli.CommandLine.Option;
         "the modes of one run with each other, not with figures from elsewhere.",
     },
     footer = {"", "Examples:",
-        "  sluice experiment kist                    all default modes (~1 min)",
+        "  sluice experiment kist                    all default modes (~70 s)",
         "  sluice experiment kist --modes vanilla,kist --duration 5s",
         "  sluice experiment kist --rate 200mbit --bulk 1 --modes kist --interval 2ms,10ms",
         "  sluice experiment kist --congestion-control cubic --json > kist.json",
@@ -99,8 +102,8 @@ final class KistExperimentCommand implements Callable<Integer> {
     String duration;
 
     @Option(names = "--modes", paramLabel = "LIST", split = ",",
-        description = "Modes to run, in order: vanilla, notsent-lowat-16k, notsent-lowat-1, kist, kist-lite, "
-            + "or 'all' (default: vanilla,notsent-lowat-16k,notsent-lowat-1,kist).")
+        description = "Modes to run, in order: vanilla, notsent-lowat-16k, notsent-lowat-1, kist, kist-capped, "
+            + "kist-lite, or 'all' (default: vanilla,notsent-lowat-16k,notsent-lowat-1,kist,kist-capped).")
     List<String> modes = new ArrayList<>();
 
     @Option(names = "--interval", paramLabel = "LIST", split = ",", defaultValue = "2ms",
@@ -112,6 +115,11 @@ final class KistExperimentCommand implements Callable<Integer> {
         description = "KIST's KISTSockBufSizeFactor: extra cwnd*mss*F bytes beyond the free window "
             + "(default: ${DEFAULT-VALUE}).")
     double sockBufFactor;
+
+    @Option(names = "--unsent-horizon", paramLabel = "TIME", defaultValue = "4ms",
+        description = "kist-capped: leave at most this much of the bottleneck's rate unsent in the kernel, "
+            + "100us-1s (default: ${DEFAULT-VALUE}).")
+    String unsentHorizon;
 
     @Option(names = "--congestion-control", paramLabel = "NAME",
         description = "TCP congestion control of the sender's socket, any the kernel has "
@@ -169,6 +177,7 @@ final class KistExperimentCommand implements Callable<Integer> {
                 .warmup(time("--warmup", warmup))
                 .duration(time("--duration", duration))
                 .sockBufSizeFactor(sockBufFactor)
+                .unsentHorizon(time("--unsent-horizon", unsentHorizon))
                 .congestionControl(congestionControl);
             if (!modes.isEmpty()) {
                 b.modes(parseModes(modes));
@@ -273,6 +282,7 @@ final class KistExperimentCommand implements Callable<Integer> {
         ArrayNode ivs = cfg.putArray("run_intervals_ms");
         c.runIntervals().forEach(d -> ivs.add(d.toNanos() / 1e6));
         cfg.put("sock_buf_size_factor", c.sockBufSizeFactor());
+        cfg.put("unsent_horizon_us", c.unsentHorizon().toNanos() / 1000);
         cfg.put("congestion_control", c.congestionControl());
         cfg.put("stream_queue_bytes", c.streamQueueBytes());
         root.put("lab_prefix", result.labPrefix());

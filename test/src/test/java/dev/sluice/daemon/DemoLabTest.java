@@ -39,7 +39,7 @@ class DemoLabTest {
         DemoResult r = Demo.run(config, progress::add);
 
         List<DemoResult.Row> rows = r.rows();
-        assertEquals(List.of("vanilla", "notsent-lowat-16k", "notsent-lowat-1", "kist"),
+        assertEquals(List.of("vanilla", "notsent-lowat-16k", "notsent-lowat-1", "kist", "kist-capped"),
                 rows.stream().filter(x -> x.experiment().equals("kist")).map(DemoResult.Row::mode).toList());
         assertEquals(List.of("unloaded", "unpaced", "paced-fifo", "paced-srpt"),
                 rows.stream().filter(x -> x.experiment().equals("pacer")).map(DemoResult.Row::mode).toList());
@@ -49,8 +49,8 @@ class DemoLabTest {
         }
         r.kist().runs().forEach(m -> assertTrue(m.integrity().ok(), m.label() + ": " + m.integrity()));
         r.pacer().runs().forEach(m -> assertTrue(m.delivery().ok(), m.label() + ": " + m.delivery()));
-        // 4 KIST runs; the pacer's JIT warm-up, unloaded reference and 3 modes: all hosted by the daemon
-        assertEquals(9, r.daemon().sessionsServed(), "every receiver ran in the daemon");
+        // 5 KIST runs; the pacer's JIT warm-up, unloaded reference and 3 modes: all hosted by the daemon
+        assertEquals(10, r.daemon().sessionsServed(), "every receiver ran in the daemon");
         assertEquals(0, r.daemon().exitStatus(), "SIGTERM ends sluiced with exit status 0");
         assertTrue(r.daemon().metricLines().stream().anyMatch(l -> l.startsWith("sluice_collections_total")),
                 "metrics scraped from host a: " + r.daemon().metricLines());

@@ -35,6 +35,8 @@ import java.util.Objects;
  *                           any algorithm the kernel has, since the experiment runs as root), or
  *                           null to keep the namespace's default (which new namespaces copy from
  *                           the host's)
+ * @param unsentHorizon      the {@code kist-capped} mode's cap on unsent bytes, as link time at the
+ *                           bottleneck's rate (default {@link #DEFAULT_UNSENT_HORIZON})
  */
 public record KistExperimentConfig(
         long rateBitsPerSec,
@@ -52,8 +54,14 @@ public record KistExperimentConfig(
         Duration tailLimit,
         int streamQueueBytes,
         double sockBufSizeFactor,
-        String congestionControl) {
+        String congestionControl,
+        Duration unsentHorizon) {
 
+    /**
+     * Default horizon of the {@code kist-capped} mode: 4 ms, two run intervals, so a socket never
+     * runs dry between runs, measured in the lab (bench/RESULTS-kist.md).
+     */
+    public static final Duration DEFAULT_UNSENT_HORIZON = Duration.ofMillis(4);
     /** Smallest interactive message: the sequence number and the time stamp. */
     public static final int MIN_MESSAGE_BYTES = InteractiveMessages.HEADER_BYTES;
     /** Most bulk streams. */
@@ -110,6 +118,9 @@ public record KistExperimentConfig(
         }
         if (congestionControl != null && !congestionControl.matches("[a-z0-9_]{1,15}")) {
             throw new IllegalArgumentException("not a congestion control name: '" + congestionControl + "'");
+        }
+        if (unsentHorizon.compareTo(Duration.ofNanos(100_000)) < 0 || unsentHorizon.compareTo(Duration.ofSeconds(1)) > 0) {
+            throw new IllegalArgumentException("unsent horizon must be 100us..1s: " + unsentHorizon.toNanos() / 1000 + " us");
         }
         if (streamQueueBytes < 4 * CellCodec.DEFAULT_CELL_SIZE) {
             throw new IllegalArgumentException("stream queue of " + streamQueueBytes + " bytes is too small");
@@ -185,6 +196,7 @@ public record KistExperimentConfig(
         private int streamQueueBytes = 1 << 20;
         private double sockBufSizeFactor = KistConfig.DEFAULT_SOCK_BUF_SIZE_FACTOR;
         private String congestionControl;
+        private Duration unsentHorizon = DEFAULT_UNSENT_HORIZON;
 
         private Builder() {
         }
@@ -210,11 +222,12 @@ public record KistExperimentConfig(
         public Builder sockBufSizeFactor(double f) { this.sockBufSizeFactor = f; return this; }
         /** e.g. {@code cubic}; null keeps the namespace's default. */
         public Builder congestionControl(String name) { this.congestionControl = name; return this; }
+        public Builder unsentHorizon(Duration d) { this.unsentHorizon = d; return this; }
 
         public KistExperimentConfig build() {
             return new KistExperimentConfig(rate, burst, tbfLatency, bulkStreams, messageBytes, messageInterval,
                     warmup, duration, modes, runIntervals, sampleInterval, backlogInterval, tailLimit, streamQueueBytes,
-                    sockBufSizeFactor, congestionControl);
+                    sockBufSizeFactor, congestionControl, unsentHorizon);
         }
     }
 }

@@ -66,14 +66,16 @@ final class Sender implements Callable<Sender.Report> {
     public Report call() throws Exception {
         int port = control.receiverPort.get(10, TimeUnit.SECONDS);
         WriteMode mode = run.mode();
-        KistConfig kc = KistConfig.builder()
+        KistConfig.Builder kc = KistConfig.builder()
                 .modes(List.of(mode.scheduler()))
                 .runInterval(run.runInterval() != null ? run.runInterval() : KistConfig.DEFAULT_RUN_INTERVAL)
                 .streamQueueBytes(config.streamQueueBytes())
-                .sockBufSizeFactor(config.sockBufSizeFactor())
-                .build();
+                .sockBufSizeFactor(config.sockBufSizeFactor());
+        if (mode == WriteMode.KIST_CAPPED) {
+            kc.unsentCap(config.rateBitsPerSec(), config.unsentHorizon()); // the bottleneck is the tbf
+        }
         SocketChannel socket = SocketChannel.open();
-        try (KistScheduler scheduler = KistSchedulers.builder(kc).streamPolicy(new EwmaPolicy()).build()) {
+        try (KistScheduler scheduler = KistSchedulers.builder(kc.build()).streamPolicy(new EwmaPolicy()).build()) {
             // Nagle would hold back a message's short last cell behind unacknowledged data in every
             // mode alike; the interactive stream wants it out at once (Tor sets TCP_NODELAY too).
             socket.setOption(StandardSocketOptions.TCP_NODELAY, true);

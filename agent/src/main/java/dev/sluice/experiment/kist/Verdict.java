@@ -40,14 +40,14 @@ public record Verdict(String kist, Double p99VsVanilla, Double goodputVsVanilla,
     public record LowatComparison(String label, double p99Ratio, double goodputRatio) {
     }
 
-    /** One verdict per KIST run (not KISTLite) among {@code results}, compared with the rest. */
+    /** One verdict per KIST run (KIST or KIST capped; not KISTLite) among {@code results}, compared with the rest. */
     public static List<Verdict> of(List<ModeResult> results) {
         ModeResult vanilla = results.stream().filter(r -> r.mode() == WriteMode.VANILLA).findFirst().orElse(null);
         List<ModeResult> lowats = results.stream().filter(r -> r.mode().notsentLowat() > 0).toList();
         List<Verdict> verdicts = new ArrayList<>();
         for (ModeResult k : results) {
-            if (k.mode() != WriteMode.KIST) {
-                continue;
+            if (k.mode().scheduler() != dev.sluice.kist.SchedulerMode.KIST) {
+                continue; // verdicts for KIST and KIST capped, not for KISTLite or the kernel's modes
             }
             Double p99 = null;
             Double goodput = null;

@@ -33,12 +33,21 @@ public enum WriteMode {
     KIST("kist", SchedulerMode.KIST, 0,
             "KIST: every run, cwnd-based limit from TCP_INFO and SIOCOUTQNSD"),
 
+    /**
+     * KIST with an unsent cap ({@link dev.sluice.kist.KistConfig.Builder#unsentCap}): Tor's limit,
+     * and never more unsent in the kernel than the experiment's unsent horizon (4 ms) at the
+     * bottleneck's rate. Sluice's variant, not Tor's.
+     */
+    KIST_CAPPED("kist-capped", SchedulerMode.KIST, 0,
+            "KIST whose kernel queue of unsent bytes is capped at 4 ms (--unsent-horizon) of the bottleneck's rate"),
+
     /** KISTLite: every run interval, write what fits in the send buffer. Not run by default. */
     KIST_LITE("kist-lite", SchedulerMode.KIST_LITE, 0,
             "KISTLite: every run, limit = free send-buffer space (SO_SNDBUF - SIOCOUTQ)");
 
-    /** The modes run when none are named: vanilla, the two low-water marks, and KIST. */
-    public static final List<WriteMode> DEFAULTS = List.of(VANILLA, NOTSENT_LOWAT_16K, NOTSENT_LOWAT_1, KIST);
+    /** The modes run when none are named: vanilla, the two low-water marks, KIST, and KIST capped. */
+    public static final List<WriteMode> DEFAULTS = List.of(VANILLA, NOTSENT_LOWAT_16K, NOTSENT_LOWAT_1, KIST,
+            KIST_CAPPED);
 
     private final String label;
     private final SchedulerMode scheduler;

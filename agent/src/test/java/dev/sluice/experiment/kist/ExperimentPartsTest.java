@@ -26,7 +26,7 @@ class ExperimentPartsTest {
         assertEquals(WriteMode.NOTSENT_LOWAT_16K, WriteMode.parse(" Notsent_Lowat-16K "));
         assertEquals(WriteMode.KIST_LITE, WriteMode.parse("kist-lite"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> WriteMode.parse("fast"));
-        assertTrue(e.getMessage().contains("vanilla, notsent-lowat-16k, notsent-lowat-1, kist, kist-lite"), e.getMessage());
+        assertTrue(e.getMessage().contains("vanilla, notsent-lowat-16k, notsent-lowat-1, kist, kist-capped, kist-lite"), e.getMessage());
         assertEquals(16384, WriteMode.NOTSENT_LOWAT_16K.notsentLowat());
         assertEquals(1, WriteMode.NOTSENT_LOWAT_1.notsentLowat());
         assertEquals(SchedulerMode.VANILLA, WriteMode.NOTSENT_LOWAT_1.scheduler());
@@ -39,8 +39,10 @@ class ExperimentPartsTest {
         KistExperimentConfig d = KistExperimentConfig.defaults();
         assertEquals(WriteMode.DEFAULTS, d.modes());
         assertEquals(50_000_000L, d.rateBitsPerSec());
-        assertEquals(4, d.runs().size());
-        assertTrue(d.estimatedTime().compareTo(Duration.ofSeconds(75)) <= 0, d.estimatedTime().toString());
+        assertEquals(5, d.runs().size());
+        assertTrue(d.estimatedTime().compareTo(Duration.ofSeconds(90)) <= 0, d.estimatedTime().toString());
+        assertEquals(Duration.ofMillis(4), d.unsentHorizon());
+        assertEquals(SchedulerMode.KIST, WriteMode.KIST_CAPPED.scheduler());
         assertEquals("tbf rate 50mbit burst 16384 latency 20ms", d.bottleneck());
 
         KistExperimentConfig two = KistExperimentConfig.builder()
