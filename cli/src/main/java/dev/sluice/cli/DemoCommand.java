@@ -25,9 +25,9 @@ import picocli.CommandLine.Option;
     description = {
         "Builds the lab (hosts a and b in network namespaces, a tbf bottleneck on a's side), starts",
         "sluiced inside host b with its experiment endpoint, runs the KIST experiment (vanilla,",
-        "TCP_NOTSENT_LOWAT, KIST, KIST capped over one TCP connection) and the pacer experiment (unpaced, paced",
-        "FIFO, paced SRPT over UDP) from host a with their receivers hosted by that daemon, reads the",
-        "daemon's /metrics from host a, stops it with SIGTERM, and removes the lab.",
+        "TCP_NOTSENT_LOWAT, KIST, KIST capped, over one TCP connection) and the pacer experiment",
+        "(unpaced, paced FIFO, paced SRPT, over UDP) from host a with their receivers hosted by that",
+        "daemon, reads the daemon's /metrics from host a, stops it with SIGTERM, and removes the lab.",
         "",
         "Prints one side-by-side table (modes x latency percentiles, goodput, tbf backlog) and writes a",
         "self-contained HTML report with latency CDF plots. Needs root. About 1.5 minutes with the defaults.",
