@@ -19,7 +19,9 @@ import java.util.NoSuchElementException;
  * {@code getsockopt(TCP_INFO) fd=7: EBADF (Bad file descriptor)}.
  *
  * <p>Length-tolerant like {@link TcpInfo}: a field past the bytes the kernel returned is absent
- * ({@link #has} is false, {@link #get} throws), not zero.
+ * ({@link #has} is false, {@link #get} throws), not zero. A failed call clears what the sampler
+ * held, so nothing read afterwards can come from an earlier socket: {@link #length()} is 0 and
+ * {@link #notSentBytes()} -1 until the next call that succeeds.
  *
  * <h2>Threads</h2>
  * A sampler holds the result of its last call, so it is for one thread at a time and never
@@ -69,14 +71,14 @@ public final class TcpSampler implements AutoCloseable {
      *     when {@code getsockopt} fails)
      */
     public int sample(int fd) {
-        int len = sampleTcpInfo(fd);
-        sampleNotSent(fd);
+        ensureOpen();
+        int len = tcpInfo(fd);
+        notSent(fd);
         return len;
     }
 
     /**
-     * {@code getsockopt(fd, SOL_TCP, TCP_INFO)} alone. On failure the sampler holds no
-     * {@code tcp_info} ({@link #length()} is 0).
+     * {@code getsockopt(fd, SOL_TCP, TCP_INFO)} alone.
      *
      * @return the number of bytes the kernel returned
      * @throws ErrnoException when the call fails ({@link ErrnoException#isUnsupported()} for a
@@ -84,27 +86,45 @@ public final class TcpSampler implements AutoCloseable {
      */
     public int sampleTcpInfo(int fd) {
         ensureOpen();
-        length = 0; // a failure below must not leave the previous socket's fields readable
-        int len = TcpInfo.fetch(fd, tcpInfo, socklen, callState);
-        length = len;
-        return len;
+        return tcpInfo(fd);
     }
 
     /**
      * {@code ioctl(fd, SIOCOUTQNSD)} alone: bytes in the send queue not yet sent.
      *
      * @return the count, as the unsigned 32-bit value the kernel gives, widened
-     * @throws ErrnoException when the call fails (on failure {@link #notSentBytes()} is -1)
+     * @throws ErrnoException when the call fails
      */
     public long sampleNotSent(int fd) {
         ensureOpen();
-        notSent = -1;
-        long n = Integer.toUnsignedLong(SockIoctl.outqNotSent(fd, intValue, callState));
+        return notSent(fd);
+    }
+
+    private int tcpInfo(int fd) {
+        int len;
+        try {
+            len = TcpInfo.fetch(fd, tcpInfo, socklen, callState);
+        } catch (ErrnoException e) {
+            clear(); // the previous socket's facts must not stay readable
+            throw e;
+        }
+        length = len;
+        return len;
+    }
+
+    private long notSent(int fd) {
+        long n;
+        try {
+            n = Integer.toUnsignedLong(SockIoctl.outqNotSent(fd, intValue, callState));
+        } catch (ErrnoException e) {
+            clear();
+            throw e;
+        }
         notSent = n;
         return n;
     }
 
-    /** Bytes of {@code tcp_info} the last TCP_INFO call returned; 0 before one, or after one failed. */
+    /** Bytes of {@code tcp_info} the last TCP_INFO call returned; 0 before one, or after a failed call. */
     public int length() {
         return length;
     }
@@ -126,7 +146,7 @@ public final class TcpSampler implements AutoCloseable {
         return field.read(tcpInfo);
     }
 
-    /** The unsent byte count of the last {@code SIOCOUTQNSD}; -1 before one, or after one failed. */
+    /** The unsent byte count of the last {@code SIOCOUTQNSD}; -1 before one, or after a failed call. */
     public long notSentBytes() {
         return notSent;
     }
@@ -144,11 +164,15 @@ public final class TcpSampler implements AutoCloseable {
             return;
         }
         closed = true;
-        length = 0;
-        notSent = -1;
+        clear();
         if (confined) {
             arena.close(); // an automatic arena cannot be closed; the GC frees it
         }
+    }
+
+    private void clear() {
+        length = 0;
+        notSent = -1;
     }
 
     private void ensureOpen() {

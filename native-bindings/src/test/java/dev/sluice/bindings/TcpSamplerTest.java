@@ -80,6 +80,7 @@ class TcpSamplerTest {
             assertEquals("EBADF", info.errnoName());
             assertEquals("getsockopt(TCP_INFO) fd=" + fd + ": EBADF (Bad file descriptor)", info.getMessage());
             assertEquals(0, sampler.length(), "a failed call leaves no tcp_info behind");
+            assertEquals(-1, sampler.notSentBytes(), "nor the previous socket's unsent count");
             assertFalse(sampler.has(TcpInfoField.STATE));
             assertThrows(NoSuchElementException.class, () -> sampler.get(TcpInfoField.SND_CWND));
 
