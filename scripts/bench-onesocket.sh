@@ -32,8 +32,10 @@ done
 inter_args=()
 if [ "${INTERLEAVED:-40 6 4000}" != 0 ]; then
   echo "== interleaved, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+  # Every variant's calls inlined into its timing loop, whatever C2 compiled first (see Interleaved).
   # shellcheck disable=SC2086
-  java --enable-native-access=ALL-UNNAMED -cp "$JAR" dev.sluice.bench.Interleaved \
+  java --enable-native-access=ALL-UNNAMED -XX:CompileCommand=quiet \
+    -XX:CompileCommand=inline,dev.sluice.bench.support.OneSocketCalls::* -cp "$JAR" dev.sluice.bench.Interleaved \
     "$BENCH_ROOT/bench/target/libsockcalls.so" ${INTERLEAVED:-40 6 4000} 2>"$out-interleaved.err" \
     | tee "$out-interleaved.txt" | grep -v '^RESULT' >&2
   inter_args=(--interleaved "$out-interleaved.txt")

@@ -60,6 +60,7 @@ def fmt(x, digits=1):
 
 ONESOCKET_LABELS = [
     ("ffmSluice", "FFM, Sluice bindings (`TcpInfo.fetch` + `SockIoctl.outqNotSent`)"),
+    ("ffmSampler", "FFM, Sluice `TcpSampler` (owns its buffers, no per-thread lookup)"),
     ("ffmRaw", "FFM, bare critical handles (no errno capture)"),
     ("jnrIdiomatic", "JNR-FFI, direct `Pointer`, errno saved (default)"),
     ("jnrFast", "JNR-FFI, raw addresses, `@IgnoreError`"),
@@ -120,12 +121,14 @@ def onesocket(prefixes, interleaved_path=None):
         print()
 
     print("Goals:")
-    if "ffmSluice" in summary:
-        med, ratio, alloc = summary["ffmSluice"]
-        line = f"- FFM (Sluice) <= 1.15x C: JMH {ratio:.2f}x"
+    for skey, sname, ikey in (("ffmSluice", "FFM (Sluice)", "sluice"), ("ffmSampler", "FFM (TcpSampler)", "ffmSampler")):
+        if skey not in summary:
+            continue
+        med, ratio, alloc = summary[skey]
+        line = f"- {sname} <= 1.15x C: JMH {ratio:.2f}x"
         ok = ratio <= 1.15
-        if "ffmSluice_ratio_to_c" in inter:
-            r2 = inter["ffmSluice_ratio_to_c"]
+        if f"{skey}_ratio_to_c" in inter:
+            r2 = inter[f"{skey}_ratio_to_c"]
             line += f", interleaved {r2:.3f}x"
             ok = ok and r2 <= 1.15
         print(f"{line}: {'MET' if ok else 'NOT MET'}")
@@ -133,19 +136,23 @@ def onesocket(prefixes, interleaved_path=None):
             if jkey not in summary:
                 continue
             jr = summary[jkey][1]
-            line = f"- FFM (Sluice) faster than JNR-FFI {jkey}: JMH ratios to C {ratio:.2f} vs {jr:.2f}"
+            line = f"- {sname} faster than JNR-FFI {jkey}: JMH ratios to C {ratio:.2f} vs {jr:.2f}"
             verdict = "MET" if ratio < jr else "NOT MET"
-            if f"sluice_over_{jkey}" in inter:
-                pr = inter[f"sluice_over_{jkey}"]
-                share = inter[f"sluice_faster_than_{jkey}_share"]
-                line += (f"; interleaved paired Sluice/JNR {pr:.3f}, Sluice faster in {100 * share:.0f}% of cycles")
+            if f"{ikey}_over_{jkey}" in inter:
+                pr = inter[f"{ikey}_over_{jkey}"]
+                share = inter[f"{ikey}_faster_than_{jkey}_share"]
+                line += (f"; interleaved paired {sname}/JNR {pr:.3f}, faster in {100 * share:.0f}% of cycles")
                 verdict = "MET" if pr < 1 and share > 0.5 else "NOT MET"
                 if verdict == "MET" and pr > 0.98:
                     verdict = "MET, narrowly (under 2%)"
             print(f"{line}: {verdict}")
         if alloc is not None:
-            print(f"- FFM allocation (-prof gc, gc.alloc.rate.norm): {alloc:.3f} B/op = 0 (under 1 B/op is JMH's "
+            print(f"- {sname} allocation (-prof gc, gc.alloc.rate.norm): {alloc:.3f} B/op = 0 (under 1 B/op is JMH's "
                   f"own bookkeeping spread over ~10^6 ops; one allocated object would be >= 16 B/op)")
+    for other in ("ffmSluice", "ffmRaw"):
+        if f"ffmSampler_over_{other}" in inter:
+            print(f"- paired TcpSampler / {other}: {inter[f'ffmSampler_over_{other}']:.3f}, sampler faster in "
+                  f"{100 * inter[f'ffmSampler_faster_than_{other}_share']:.0f}% of cycles")
 
 
 def clocks(jmh_path, c_paths):

@@ -6,20 +6,19 @@ import dev.sluice.bindings.ErrnoException;
 import dev.sluice.bindings.SockIoctl;
 import dev.sluice.bindings.SockOpt;
 import dev.sluice.bindings.Sockets;
-import dev.sluice.bindings.TcpInfo;
 import dev.sluice.bindings.TcpInfoField;
+import dev.sluice.bindings.TcpSampler;
 import dev.sluice.bindings.netlink.TcpState;
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.channels.SocketChannel;
 
 /**
  * {@link SocketFacts} from the running kernel, one socket at a time, through the FFM bindings:
  * <ul>
- *   <li>KIST ({@link #readTcp}): {@code getsockopt(TCP_INFO)} into a buffer this object reuses
- *       (cwnd, unacked, mss, and the TCP state), then {@code ioctl(SIOCOUTQNSD)} (bytes not yet
- *       sent): two system calls per socket, as Tor does.</li>
+ *   <li>KIST ({@link #readTcp}): {@code getsockopt(TCP_INFO)} (cwnd, unacked, mss, and the TCP
+ *       state), then {@code ioctl(SIOCOUTQNSD)} (bytes not yet sent): two system calls per socket,
+ *       as Tor does, through a {@link TcpSampler} this object owns, so the buffers are its own and
+ *       not looked up per thread.</li>
  *   <li>KISTLite ({@link #readSendBuffer}): {@code getsockopt(SO_SNDBUF)} and
  *       {@code ioctl(SIOCOUTQ)}.</li>
  * </ul>
@@ -47,7 +46,7 @@ public final class FfmSocketFacts implements SocketFacts {
     /** {@code EPIPE}. */
     static final int EPIPE = 32;
 
-    private final MemorySegment tcpInfo;
+    private final TcpSampler sampler;
     private final boolean tcpSupported;
     private final boolean sendBufferSupported;
 
@@ -67,9 +66,9 @@ public final class FfmSocketFacts implements SocketFacts {
     }
 
     private FfmSocketFacts(Support support) {
-        // An automatic arena: the buffer lives as long as this object, and any thread may use it
+        // An automatic sampler: its buffers live as long as this object, and any thread may use it
         // (the scheduler thread is not necessarily the one that built the facts source).
-        this.tcpInfo = Arena.ofAuto().allocate(TcpInfo.BUFFER_BYTES, 8);
+        this.sampler = TcpSampler.automatic();
         this.tcpSupported = support.tcp();
         this.sendBufferSupported = support.sendBuffer();
     }
@@ -100,24 +99,27 @@ public final class FfmSocketFacts implements SocketFacts {
 
     /** {@link #readTcp} on a file descriptor. */
     FactsStatus readTcpFd(int fd, KernelFacts out) {
-        int length;
+        TcpSampler s = sampler;
+        // The two calls one at a time, not s.sample(fd): the ioctl is made only for a socket
+        // whose tcp_info says it can still send (a LISTEN socket fails SIOCOUTQNSD with EINVAL,
+        // which would read as "unsupported" rather than "closed").
         try {
-            length = TcpInfo.fetch(fd, tcpInfo);
+            s.sampleTcpInfo(fd);
         } catch (ErrnoException e) {
             return classify(e);
         }
-        if (!TcpInfoField.SND_CWND.presentIn(length)) {
+        if (!s.has(TcpInfoField.SND_CWND)) {
             return FactsStatus.UNSUPPORTED; // a tcp_info too short to hold the fields KIST needs
         }
-        if (!isSendingState((int) TcpInfoField.STATE.read(tcpInfo))) {
+        if (!isSendingState((int) s.get(TcpInfoField.STATE))) {
             return FactsStatus.CLOSED;
         }
-        long cwnd = TcpInfoField.SND_CWND.read(tcpInfo);
-        long unacked = TcpInfoField.UNACKED.read(tcpInfo);
-        long mss = TcpInfoField.SND_MSS.read(tcpInfo);
+        long cwnd = s.get(TcpInfoField.SND_CWND);
+        long unacked = s.get(TcpInfoField.UNACKED);
+        long mss = s.get(TcpInfoField.SND_MSS);
         long notSent;
         try {
-            notSent = Integer.toUnsignedLong(SockIoctl.outqNotSent(fd));
+            notSent = s.sampleNotSent(fd);
         } catch (ErrnoException e) {
             return classify(e);
         }
@@ -200,14 +202,13 @@ public final class FfmSocketFacts implements SocketFacts {
         }
 
         private static Support probe(int fd) {
-            try {
-                MemorySegment buf = Arena.ofAuto().allocate(TcpInfo.BUFFER_BYTES, 8);
+            try (TcpSampler sampler = TcpSampler.confined()) {
                 boolean tcp = works(() -> {
-                    int len = TcpInfo.fetch(fd, buf);
-                    if (!TcpInfoField.SND_CWND.presentIn(len)) {
+                    int len = sampler.sampleTcpInfo(fd);
+                    if (!sampler.has(TcpInfoField.SND_CWND)) {
                         throw new ErrnoException("getsockopt(TCP_INFO) returned " + len + " bytes", Errno.EINVAL);
                     }
-                    SockIoctl.outqNotSent(fd);
+                    sampler.sampleNotSent(fd);
                 });
                 boolean sendBuffer = works(() -> {
                     Sockets.getInt(fd, SockOpt.SOL_SOCKET, SockOpt.SO_SNDBUF);

@@ -16,7 +16,7 @@ import java.util.Random;
  * A drift-resistant cross-check of {@link OneSocketBench}, for a shared, noisy machine. In one
  * JVM and on one socket, it runs the C loop of {@code bench/c/sockcalls.c} (loaded as
  * {@code libsockcalls.so} and called through FFM once per block, so the binding costs nothing
- * per iteration) and the JVM variants of {@link OneSocketCalls} (the four of
+ * per iteration) and the JVM variants of {@link OneSocketCalls} (the five of
  * {@link OneSocketBench}, plus bare FFM with errno capture) in turn: each cycle runs a
  * block of {@code block} iterations of every variant, in a fresh random order, and times each
  * block. Load that comes and goes on the machine then hits every variant alike, and the ratios
@@ -25,13 +25,19 @@ import java.util.Random;
  * <p>Not JMH: the JVM variants' loops are plain counted loops after a warm-up that lets C2
  * compile them, which is what JMH measures too, minus JMH's own per-call bookkeeping.
  *
- * <p>Usage: {@code java --enable-native-access=ALL-UNNAMED -cp benchmarks.jar
- * dev.sluice.bench.Interleaved LIBSOCKCALLS_SO [measureSeconds=40] [warmupSeconds=8] [block=4000]}
+ * <p>Usage: {@code java --enable-native-access=ALL-UNNAMED
+ * -XX:CompileCommand=quiet -XX:CompileCommand=inline,dev.sluice.bench.support.OneSocketCalls::*
+ * -cp benchmarks.jar dev.sluice.bench.Interleaved LIBSOCKCALLS_SO [measureSeconds=40] [warmupSeconds=8]
+ * [block=4000]} (the inline command as {@code scripts/bench-onesocket.sh} gives it; see the comment on
+ * {@code BLOCKS}).
  */
 public final class Interleaved {
     private Interleaved() {}
 
-    private static final String[] NAMES = {"c", "ffmSluice", "ffmRaw", "jnrIdiomatic", "jnrFast", "ffmRawErrno"};
+    private static final String[] NAMES =
+        {"c", "ffmSluice", "ffmRaw", "jnrIdiomatic", "jnrFast", "ffmRawErrno", "ffmSampler"};
+    /** Pairs (numerator, denominator) whose per-cycle ratio is reported: the Sluice variants against JNR and each other. */
+    private static final int[][] PAIRS = {{1, 3}, {1, 4}, {6, 3}, {6, 4}, {6, 1}, {6, 2}};
     private static volatile long sink;
 
     @SuppressWarnings("restricted") // loads the C baseline library
@@ -57,7 +63,7 @@ public final class Interleaved {
             System.out.println("interleaved: " + calls.describe() + "; block=" + block + " iterations, warm-up "
                 + warmupSeconds + " s, measure " + measureSeconds + " s");
             Random order = new Random(42);
-            int[] perm = {0, 1, 2, 3, 4, 5};
+            int[] perm = {0, 1, 2, 3, 4, 5, 6};
 
             long end = System.nanoTime() + (long) (warmupSeconds * 1e9);
             while (System.nanoTime() < end) {
@@ -84,43 +90,73 @@ public final class Interleaved {
         }
     }
 
+    /** One variant's timed block: {@code block} samples, returning their sum (kept in {@link #sink}). */
+    private interface Block {
+        long run(OneSocketCalls c, MethodHandle cLoop, int block) throws Throwable;
+    }
+
+    /*
+     * One method per variant, indexed like NAMES, called through a megamorphic site in run(): each
+     * loop is compiled on its own, as JMH compiles each benchmark on its own. In one method with a
+     * switch, C2 hit its node limit and left some variants' calls out of line (and a variant whose
+     * method was already compiled on its own is not inlined into a big caller); which variants
+     * lost depended on compilation order. bench-onesocket.sh also forces OneSocketCalls' methods
+     * inline (-XX:CompileCommand=inline), so every variant's loop holds its calls alike.
+     */
+    private static final Block[] BLOCKS = {
+        (c, cLoop, block) -> {
+            long s = (long) cLoop.invokeExact(c.fd(), (long) block);
+            if (s < 0) {
+                throw new IllegalStateException("C loop failed");
+            }
+            return s;
+        },
+        (c, cLoop, block) -> {
+            long s = 0;
+            for (int i = 0; i < block; i++) {
+                s += c.ffmSluice();
+            }
+            return s;
+        },
+        (c, cLoop, block) -> {
+            long s = 0;
+            for (int i = 0; i < block; i++) {
+                s += c.ffmRaw();
+            }
+            return s;
+        },
+        (c, cLoop, block) -> {
+            long s = 0;
+            for (int i = 0; i < block; i++) {
+                s += c.jnrIdiomatic();
+            }
+            return s;
+        },
+        (c, cLoop, block) -> {
+            long s = 0;
+            for (int i = 0; i < block; i++) {
+                s += c.jnrFast();
+            }
+            return s;
+        },
+        (c, cLoop, block) -> {
+            long s = 0;
+            for (int i = 0; i < block; i++) {
+                s += c.ffmRawErrno();
+            }
+            return s;
+        },
+        (c, cLoop, block) -> {
+            long s = 0;
+            for (int i = 0; i < block; i++) {
+                s += c.ffmSampler();
+            }
+            return s;
+        },
+    };
+
     private static void run(int variant, OneSocketCalls c, MethodHandle cLoop, int block) throws Throwable {
-        long s = 0;
-        switch (variant) {
-            case 0 -> {
-                s = (long) cLoop.invokeExact(c.fd(), (long) block);
-                if (s < 0) {
-                    throw new IllegalStateException("C loop failed");
-                }
-            }
-            case 1 -> {
-                for (int i = 0; i < block; i++) {
-                    s += c.ffmSluice();
-                }
-            }
-            case 2 -> {
-                for (int i = 0; i < block; i++) {
-                    s += c.ffmRaw();
-                }
-            }
-            case 3 -> {
-                for (int i = 0; i < block; i++) {
-                    s += c.jnrIdiomatic();
-                }
-            }
-            case 4 -> {
-                for (int i = 0; i < block; i++) {
-                    s += c.jnrFast();
-                }
-            }
-            case 5 -> {
-                for (int i = 0; i < block; i++) {
-                    s += c.ffmRawErrno();
-                }
-            }
-            default -> throw new IllegalArgumentException("variant " + variant);
-        }
-        sink += s;
+        sink += BLOCKS[variant].run(c, cLoop, block);
     }
 
     private static void shuffle(int[] a, Random r) {
@@ -149,21 +185,25 @@ public final class Interleaved {
             System.out.printf(Locale.ROOT, "RESULT interleaved_%s_ns_per_op %.1f%n", NAMES[v], med);
             System.out.printf(Locale.ROOT, "RESULT interleaved_%s_ratio_to_c %.4f%n", NAMES[v], r);
         }
-        for (int j : new int[] {3, 4}) {
+        for (int[] pair : PAIRS) {
+            int a = pair[0];
+            int j = pair[1];
             double[] ratio = new double[cycles];
             int faster = 0;
             for (int i = 0; i < cycles; i++) {
-                ratio[i] = ns[1][i] / ns[j][i];
-                if (ns[1][i] < ns[j][i]) {
+                ratio[i] = ns[a][i] / ns[j][i];
+                if (ns[a][i] < ns[j][i]) {
                     faster++;
                 }
             }
             double r = quantile(ratio, 0.5);
             double share = faster / (double) cycles;
-            System.out.printf(Locale.ROOT, "ffmSluice / %s: median paired ratio %.3f, Sluice faster in %.0f%% of cycles%n",
-                NAMES[j], r, 100 * share);
-            System.out.printf(Locale.ROOT, "RESULT interleaved_sluice_over_%s %.4f%n", NAMES[j], r);
-            System.out.printf(Locale.ROOT, "RESULT interleaved_sluice_faster_than_%s_share %.3f%n", NAMES[j], share);
+            // ffmSluice keeps its old key ("sluice") so earlier result files still read the same.
+            String key = a == 1 ? "sluice" : NAMES[a];
+            System.out.printf(Locale.ROOT, "%s / %s: median paired ratio %.3f, %s faster in %.0f%% of cycles%n",
+                NAMES[a], NAMES[j], r, NAMES[a], 100 * share);
+            System.out.printf(Locale.ROOT, "RESULT interleaved_%s_over_%s %.4f%n", key, NAMES[j], r);
+            System.out.printf(Locale.ROOT, "RESULT interleaved_%s_faster_than_%s_share %.3f%n", key, NAMES[j], share);
         }
     }
 

@@ -18,14 +18,17 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One socket, one sample: {@code getsockopt(TCP_INFO)} then {@code ioctl(SIOCOUTQNSD)} on the
  * sending end of a loopback pair with unsent data queued, reading {@code tcpi_snd_cwnd} and the
- * unsent byte count, through Sluice's FFM bindings, bare FFM and JNR-FFI (see
+ * unsent byte count, through Sluice's FFM bindings (per-thread scratch, and a {@code TcpSampler}
+ * that owns its buffers), bare FFM and JNR-FFI (see
  * {@link OneSocketCalls}). {@code bench/c/sockcalls.c} makes the same two calls from C as the
  * floor. Run with {@code -prof gc} to see the allocation rate.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @State(Scope.Thread)
-@Fork(value = 2, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED"})
+// Each variant's calls inlined into JMH's loop whatever C2 compiled first, as in Interleaved.
+@Fork(value = 2, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-XX:CompileCommand=quiet",
+    "-XX:CompileCommand=inline,dev.sluice.bench.support.OneSocketCalls::*"})
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class OneSocketBench {
@@ -47,6 +50,11 @@ public class OneSocketBench {
     @Benchmark
     public long ffmSluice() {
         return calls.ffmSluice();
+    }
+
+    @Benchmark
+    public long ffmSampler() {
+        return calls.ffmSampler();
     }
 
     @Benchmark

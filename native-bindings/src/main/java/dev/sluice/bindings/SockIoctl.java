@@ -1,6 +1,7 @@
 package dev.sluice.bindings;
 
 import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
 /**
@@ -31,20 +32,33 @@ public final class SockIoctl {
         return ioctlInt(fd, SockOpt.SIOCINQ, "ioctl(SIOCINQ)");
     }
 
+    /**
+     * {@link #outqNotSent(int)} with caller-owned scratch: {@code intValue} (a C int, the result)
+     * and {@code callState} ({@link LibC#CALL_STATE}, written only when the call fails). For
+     * {@link TcpSampler}, which owns its scratch instead of looking up the per-thread one.
+     */
+    static int outqNotSent(int fd, MemorySegment intValue, MemorySegment callState) {
+        return ioctlInt(fd, SockOpt.SIOCOUTQNSD, "ioctl(SIOCOUTQNSD)", intValue, callState);
+    }
+
     private static int ioctlInt(int fd, int request, String call) {
         CallScratch s = CallScratch.get();
+        return ioctlInt(fd, request, call, s.intValue, s.callState);
+    }
+
+    private static int ioctlInt(int fd, int request, String call, MemorySegment intValue, MemorySegment callState) {
         int rc;
         try {
-            rc = (int) IOCTL_FAST.invokeExact(fd, (long) request, s.intValue);
+            rc = (int) IOCTL_FAST.invokeExact(fd, (long) request, intValue);
             if (rc != 0) { // rare: ask again, capturing errno this time (see LibC.downcallNoCapture)
-                rc = (int) IOCTL.invokeExact(s.callState, fd, (long) request, s.intValue);
+                rc = (int) IOCTL.invokeExact(callState, fd, (long) request, intValue);
             }
         } catch (Throwable t) {
             throw Throwables.unexpected(t);
         }
         if (rc != 0) {
-            throw new ErrnoException(call + " fd=" + fd, LibC.errno(s.callState));
+            throw new ErrnoException(call + " fd=" + fd, LibC.errno(callState));
         }
-        return s.intValue.get(LibC.C_INT, 0);
+        return intValue.get(LibC.C_INT, 0);
     }
 }

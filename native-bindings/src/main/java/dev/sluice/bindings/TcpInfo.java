@@ -84,22 +84,31 @@ public final class TcpInfo {
      */
     public static int fetch(int fd, MemorySegment buffer) {
         CallScratch s = CallScratch.get();
+        return fetch(fd, buffer, s.socklen, s.callState);
+    }
+
+    /**
+     * {@link #fetch(int, MemorySegment)} with caller-owned scratch: {@code socklen} (a C int)
+     * and {@code callState} ({@link LibC#CALL_STATE}, written only when the call fails). For
+     * {@link TcpSampler}, which owns its scratch instead of looking up the per-thread one.
+     */
+    static int fetch(int fd, MemorySegment buffer, MemorySegment socklen, MemorySegment callState) {
         int offered = (int) Math.min(buffer.byteSize(), BUFFER_BYTES);
-        s.socklen.set(LibC.C_INT, 0, offered);
+        socklen.set(LibC.C_INT, 0, offered);
         int rc;
         try {
-            rc = (int) GETSOCKOPT_FAST.invokeExact(fd, SOL_TCP, TCP_INFO, buffer, s.socklen);
+            rc = (int) GETSOCKOPT_FAST.invokeExact(fd, SOL_TCP, TCP_INFO, buffer, socklen);
             if (rc != 0) { // rare: ask again, capturing errno this time (see LibC.downcallNoCapture)
-                s.socklen.set(LibC.C_INT, 0, offered);
-                rc = (int) GETSOCKOPT.invokeExact(s.callState, fd, SOL_TCP, TCP_INFO, buffer, s.socklen);
+                socklen.set(LibC.C_INT, 0, offered);
+                rc = (int) GETSOCKOPT.invokeExact(callState, fd, SOL_TCP, TCP_INFO, buffer, socklen);
             }
         } catch (Throwable t) {
             throw Throwables.unexpected(t);
         }
         if (rc != 0) {
-            throw new ErrnoException("getsockopt(TCP_INFO) fd=" + fd, LibC.errno(s.callState));
+            throw new ErrnoException("getsockopt(TCP_INFO) fd=" + fd, LibC.errno(callState));
         }
-        return s.socklen.get(LibC.C_INT, 0);
+        return socklen.get(LibC.C_INT, 0);
     }
 
     /** Queries the socket and returns an immutable copy of what the kernel returned. */
@@ -142,10 +151,15 @@ public final class TcpInfo {
      */
     public long get(TcpInfoField field) {
         if (!has(field)) {
-            throw new NoSuchElementException(field.cName() + " not returned (kernel returned "
-                + length() + " bytes of tcp_info, field ends at " + field.endOffset() + ")");
+            throw notReturned(field, length());
         }
         return read(field);
+    }
+
+    /** The exception for a field past the {@code length} bytes the kernel returned. */
+    static NoSuchElementException notReturned(TcpInfoField field, long length) {
+        return new NoSuchElementException(field.cName() + " not returned (kernel returned "
+            + length + " bytes of tcp_info, field ends at " + field.endOffset() + ")");
     }
 
     private long read(TcpInfoField field) {

@@ -4,6 +4,7 @@ import dev.sluice.bindings.SockIoctl;
 import dev.sluice.bindings.SockOpt;
 import dev.sluice.bindings.TcpInfo;
 import dev.sluice.bindings.TcpInfoField;
+import dev.sluice.bindings.TcpSampler;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -12,7 +13,7 @@ import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 
 /**
- * The one-socket sample, four ways from the JVM: {@code getsockopt(TCP_INFO)} then
+ * The one-socket sample, five ways from the JVM: {@code getsockopt(TCP_INFO)} then
  * {@code ioctl(SIOCOUTQNSD)} on the sending end of a {@link LoopbackPair}, returning
  * {@code tcpi_snd_cwnd} + the unsent byte count. Each variant reuses its buffers, so none
  * allocates. Shared by {@code OneSocketBench} (JMH) and {@code Interleaved}.
@@ -26,6 +27,10 @@ import jnr.ffi.Runtime;
  * <ul>
  *   <li>{@link #ffmSluice}: Sluice's public bindings ({@link TcpInfo#fetch},
  *       {@link SockIoctl#outqNotSent}), which capture errno and check every call.</li>
+ *   <li>{@link #ffmSampler}: Sluice's {@link TcpSampler}, which owns its buffers and scratch
+ *       (no per-thread lookup) and reports errors as the bindings above do. Confined to the
+ *       calling thread, except with {@code -Dsluice.bench.arena=shared|auto}, where it is an
+ *       automatic one.</li>
  *   <li>{@link #ffmRaw}: bare critical FFM handles, no errno capture: FFM's own floor
  *       ({@link #ffmRawErrno}: the same with errno capture).</li>
  *   <li>{@link #jnrIdiomatic}: JNR-FFI with direct {@code Pointer}s and errno saving.</li>
@@ -47,6 +52,7 @@ public final class OneSocketCalls implements AutoCloseable {
     private final MemorySegment rawLen;
     private final MemorySegment rawInt;
     private final MemorySegment callState;
+    private final TcpSampler sampler;
 
     private final JnrLibC.Idiomatic jnrIdiomatic;
     private final Pointer jnrInfo;
@@ -75,6 +81,7 @@ public final class OneSocketCalls implements AutoCloseable {
         rawLen = arena.allocate(ValueLayout.JAVA_INT);
         rawInt = arena.allocate(ValueLayout.JAVA_INT);
         callState = arena.allocate(RawFfm.CALL_STATE);
+        sampler = arenaKind.equals("confined") ? TcpSampler.confined() : TcpSampler.automatic();
 
         jnrIdiomatic = JnrLibC.idiomatic();
         Runtime runtime = Runtime.getRuntime(jnrIdiomatic);
@@ -91,9 +98,9 @@ public final class OneSocketCalls implements AutoCloseable {
         fastLen = fastMemory[1].address();
         fastInt = fastMemory[2].address();
 
-        // All four must see the same socket state, or they are not measuring the same thing.
+        // All must see the same socket state, or they are not measuring the same thing.
         long expected = ffmSluice();
-        for (long v : new long[] {ffmRaw(), ffmRawErrno(), jnrIdiomatic(), jnrFast()}) {
+        for (long v : new long[] {ffmSampler(), ffmRaw(), ffmRawErrno(), jnrIdiomatic(), jnrFast()}) {
             if (v != expected) {
                 close();
                 throw new IllegalStateException("variants disagree: sluice=" + expected + " other=" + v);
@@ -116,6 +123,12 @@ public final class OneSocketCalls implements AutoCloseable {
     public long ffmSluice() {
         TcpInfo.fetch(fd, ffmInfo);
         return TcpInfoField.SND_CWND.read(ffmInfo) + SockIoctl.outqNotSent(fd);
+    }
+
+    public long ffmSampler() {
+        TcpSampler s = sampler;
+        s.sample(fd);
+        return s.get(TcpInfoField.SND_CWND) + s.notSentBytes();
     }
 
     public long ffmRaw() {
@@ -163,6 +176,7 @@ public final class OneSocketCalls implements AutoCloseable {
     @Override
     public void close() {
         pair.close();
+        sampler.close();
         if (!arenaKind.equals("auto")) { // an automatic arena is freed by the GC and cannot be closed
             arena.close();
         }
