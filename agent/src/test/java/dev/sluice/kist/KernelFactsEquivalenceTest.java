@@ -95,6 +95,7 @@ class KernelFactsEquivalenceTest {
             List<Facts> before = null;
             List<Facts> dumped = null;
             List<Facts> after = null;
+            List<Facts> diagEach = null;
             int batchReads = 0;
             long[] rawNotSent = new long[STALLED];
             for (int attempt = 0; attempt < 20; attempt++) {
@@ -108,6 +109,7 @@ class KernelFactsEquivalenceTest {
                 for (KernelFacts f : batchOut) {
                     dumped.add(Facts.of(f.status(), f));
                 }
+                diagEach = readEach(diag, diagHandles);
                 after = readEach(ffm, ffmHandles);
                 if (before.equals(after)) {
                     break; // the kernel's counters held still around the dump: it must agree exactly
@@ -116,7 +118,7 @@ class KernelFactsEquivalenceTest {
             }
             assertEquals(before, after, "the stalled sockets' facts never held still");
             assertEquals(before, dumped, "per-socket facts vs one dump");
-            assertEquals(before, readEach(diag, diagHandles), "DiagSocketFacts' own per-socket reads");
+            assertEquals(before, diagEach, "DiagSocketFacts' own per-socket reads");
             assertEquals(batchReads, diag.dumps, "one dump per batch read, whatever the number of sockets");
             assertFalse(diag.dumpsDisabled());
 
