@@ -7,13 +7,16 @@
 #     peers half-closed (a dump reports our sockets only, as with peers on other hosts) and
 #     established (it reports both ends of each loopback connection).
 #  3. KistRefreshBench: 10,000 sockets attached, only some of them pending (the dump's cost
-#     follows the attached sockets, the syscalls' the pending ones): where the threshold lies.
+#     follows the attached sockets, the syscalls' the pending ones).
+#  4. RefreshInterleaved: both refresh paths in turn on one fleet, ratios paired within each
+#     cycle (drift-resistant): where the threshold lies.
 # The benchmark JVM holds the N client channels; the accepted ends live in a child JVM
 # (nsockets/Acceptor), so the soft open-file limit is raised to the hard one.
 #   CHANNELS       run-bench channel counts, default "100,1000,10000"
 #   FLEETS         refresh-bench socket counts (all pending), default "16,64,256,1000,10000"
 #   PARTIAL        pending counts out of PARTIAL_FLEET attached sockets, default "16,64,256,1000"
 #   PARTIAL_FLEET  default 10000
+#   INTERLEAVED    sizes for step 4 (half-closed peers), default "1000,3000,5000,10000"
 #   JMH_ARGS       default "-f 1" (each fork builds its own sockets), e.g. "-f 2" for less noise
 . "$(dirname "${BASH_SOURCE[0]}")/bench-common.sh"
 bench_build_jar
@@ -50,9 +53,15 @@ echo "load average after the refresh benchmark: $(cut -d' ' -f1-3 /proc/loadavg)
 # shellcheck disable=SC2086
 bench_jmh "$out-partial.json" 'dev.sluice.bench.kist.KistRefreshBench' -p fleet="$partial_fleet" \
   -p pending="${PARTIAL:-16,64,256,1000}" -p peers=half-closed ${JMH_ARGS:--f 1}
+echo "load average after the partial benchmark: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out-machine.txt"
+interleaved=$(fits "${INTERLEAVED:-1000,3000,5000,10000}")
+java --enable-native-access=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED -cp "$JAR" \
+  dev.sluice.bench.kist.RefreshInterleaved "$interleaved" half-closed 200 3 > "$out-interleaved.txt" 2>&1 \
+  || { cat "$out-interleaved.txt" >&2; exit 1; }
+grep '^\[kist-interleaved\]' "$out-interleaved.txt" >&2
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out-machine.txt"
 echo
 python3 "$BENCH_ROOT/bench/tools/jmh_table.py" kist "$out-run.json" "$out-run.log" "$out-refresh.json" \
-  "$out-partial.json" | tee "$out-table.md"
+  "$out-partial.json" "$out-interleaved.txt" | tee "$out-table.md"
 echo
 echo "raw results: ${out#"$BENCH_ROOT"/}*"

@@ -34,7 +34,7 @@ import java.util.Arrays;
  * matched to a slot through a primitive inode map. The dump still walks the kernel's whole TCP
  * table of the namespace (the filter only decides what is copied out), so its cost grows with all
  * sockets of the namespace, not only the pending ones: see
- * {@link KistConfig#DEFAULT_BATCH_THRESHOLD} for where it pays off.
+ * {@link KistConfig#DEFAULT_BATCH_THRESHOLD} for what that costs against per-socket calls.
  *
  * <h2>Missing sockets and failures</h2>
  * A pending socket the dump did not report is checked with a per-socket read before it is
