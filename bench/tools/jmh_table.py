@@ -4,6 +4,7 @@
   jmh_table.py onesocket [--interleaved FILE] ROUND_PREFIX...   (each: PREFIX.json and PREFIX-c.txt)
   jmh_table.py clocks    JMH.json C_OUTPUT...
   jmh_table.py nsockets  JMH.json DUMP_STATUS
+  jmh_table.py kist      RUN.json RUN.log REFRESH.json [PARTIAL.json [INTERLEAVED.txt]]
 
 Medians are over every measured iteration of every fork; "mean ± err" is JMH's own score and
 99.9% error. With several C outputs, the C figure is the median of their medians.
@@ -223,6 +224,136 @@ def nsockets(jmh_path, dump_status):
         print("goals for the dump: not evaluated (needs both the dump and per-socket results at 10,000 sockets)")
 
 
+def kist_cpu_lines(log_path):
+    """The [kist-cpu] lines KistRunBench prints: {(channels, facts): {key: value}}."""
+    out = {}
+    with open(log_path) as f:
+        for line in f:
+            if line.startswith("[kist-cpu] "):
+                kv = dict(x.split("=", 1) for x in line.split()[1:])
+                out[(int(kv["channels"]), kv["facts"])] = kv
+    return out
+
+
+def kist_interleaved(path):
+    """The [kist-interleaved] lines of RefreshInterleaved as a table."""
+    rows = []
+    with open(path) as f:
+        for line in f:
+            if line.startswith("[kist-interleaved] "):
+                rows.append(dict(x.split("=", 1) for x in line.split()[1:]))
+    if not rows:
+        return
+    print("### Refresh alone, paired within each cycle (RefreshInterleaved: every socket pending)")
+    print()
+    print("| peers | sockets | per-socket syscalls: median µs | sock_diag dump: median µs "
+          "| dump / syscalls (wall, paired) | dump / syscalls (CPU, paired) | load |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        print(f"| {r['peers']} | {int(r['sockets']):,} | {fmt(float(r['per_socket_us']))} | {fmt(float(r['dump_us']))} "
+              f"| {float(r['dump_over_per_socket_wall']):.2f} | {float(r['dump_over_per_socket_cpu']):.2f} | {r['load']} |")
+    print()
+    wins = [r for r in rows if float(r["dump_over_per_socket_wall"]) < 1]
+    if wins:
+        print("dump faster (paired) at: " + ", ".join(f"{int(r['sockets']):,} ({r['peers']})" for r in wins))
+    else:
+        print("dump faster (paired): at no measured size")
+    print()
+
+
+def kist(run_path, log_path, refresh_path, partial_path=None, interleaved_path=None):
+    cpu = kist_cpu_lines(log_path)
+    rows = {}
+    for e in load(run_path):
+        rows[(int(e["params"]["channels"]), e["params"]["facts"])] = row_stats(e)
+    cells_per_channel = 4  # KistRig: 2 streams x 2 cells
+    print("### One run in steady state (KistRunBench: refill + refresh + loop + outbuf writes to a sink)")
+    print()
+    print("| channels | kernel facts | wall: median µs/run | CPU: median µs/run | CPU / wall | ns per cell (wall) "
+          "| allocated B/run (thread counter) | JMH gc.alloc.rate.norm B/op |")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|")
+    order = {"fake": 0, "syscalls": 1, "dump": 2}
+    for (n, facts) in sorted(rows, key=lambda k: (k[0], order.get(k[1], 9))):
+        r = rows[(n, facts)]
+        c = cpu.get((n, facts), {})
+        cpu_us = float(c["cpu_us_per_run"]) if c else None
+        ratio = float(c["cpu_over_wall"]) if c else None
+        alloc = float(c["alloc_bytes_per_run"]) if c else None
+        print(f"| {n:,} | {facts} | {fmt(r['median'])} | {fmt(cpu_us)} | {fmt(ratio, 2)} "
+              f"| {fmt(r['median'] * 1000 / (n * cells_per_channel))} | {fmt(alloc, 2)} | {fmt(r['alloc'], 1)} |")
+    print()
+    for n in sorted({k[0] for k in rows}):
+        fake = rows.get((n, "fake"))
+        parts = []
+        for facts in ("syscalls", "dump"):
+            r = rows.get((n, facts))
+            if fake and r:
+                parts.append(f"refresh by {facts} ≈ {fmt(r['median'] - fake['median'])} µs "
+                             f"({fmt((r['median'] - fake['median']) * 1000 / n, 0)} ns per channel)")
+        if parts:
+            print(f"* {n:,} channels: " + "; ".join(parts) + " (run minus the fake-facts run)")
+    print()
+    big = [(facts, cpu.get((10000, facts))) for facts in ("syscalls", "dump")]
+    big = [(f, float(c["cpu_us_per_run"])) for f, c in big if c]
+    if big:
+        best_facts, best = min(big, key=lambda x: x[1])
+        verdict = "MET" if best <= 10_000 else "NOT MET"
+        print(f"goal 10,000 channels refreshed and scheduled in <= 10 ms CPU per run: {verdict} "
+              f"(best: {best_facts}, {best / 1000:.1f} ms CPU per run)")
+    if cpu:
+        # Per cell: what the largest run allocates, divided over its cells. Per run: any at all.
+        largest = max(k[0] for k in cpu)
+        at_largest = {k[1]: float(c["alloc_bytes_per_run"]) for k, c in cpu.items() if k[0] == largest}
+        worst_facts = max(at_largest, key=at_largest.get)
+        per_cell = at_largest[worst_facts] / (largest * cells_per_channel)
+        print(f"goal no allocation per cell in steady state: {'MET' if per_cell < 0.01 else 'NOT MET'} "
+              f"(at {largest:,} channels, worst {worst_facts}: {at_largest[worst_facts]:.1f} B per run = "
+              f"{per_cell:.5f} B per cell)")
+        per_run = sorted((k, float(c["alloc_bytes_per_run"])) for k, c in cpu.items()
+                         if float(c["alloc_bytes_per_run"]) > 0)
+        if per_run:
+            print("allocation per run (thread counter, median): "
+                  + ", ".join(f"{f} at {n:,} channels {b:.0f} B" for (n, f), b in per_run) + "; none elsewhere")
+        else:
+            print("allocation per run (thread counter, median): none")
+    print()
+    for path, title in ((refresh_path, "Refresh alone, every attached socket pending"),
+                        (partial_path, "Refresh alone, some of the attached sockets pending")):
+        if not path:
+            continue
+        ref = {}
+        for e in load(path):
+            p = e["params"]
+            fleet = int(p["fleet"])
+            n = fleet if p["pending"] == "all" else int(p["pending"])
+            ref.setdefault((p.get("peers", "?"), fleet, n), {})[short(e["benchmark"])] = row_stats(e)
+        print(f"### {title} (KistRefreshBench)")
+        print()
+        print("| peers | attached sockets | pending | per-socket syscalls: median µs | ns per pending socket "
+              "| sock_diag dump: median µs | ns per pending socket | dump / syscalls |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|")
+        crossover = {}
+        for key in sorted(ref, key=lambda k: (k[0] != "half-closed", k[1], k[2])):
+            peers, fleet, n = key
+            per = ref[key].get("perSocket")
+            dump = ref[key].get("dump")
+            ratio = dump["median"] / per["median"] if per and dump else None
+            if ratio is not None and ratio < 1:
+                crossover.setdefault(peers, n)
+            print(f"| {peers} | {fleet:,} | {n:,} | {fmt(per['median']) if per else 'n/a'} "
+                  f"| {fmt(per['median'] * 1000 / n, 0) if per else 'n/a'} | {fmt(dump['median']) if dump else 'n/a'} "
+                  f"| {fmt(dump['median'] * 1000 / n, 0) if dump else 'n/a'} | {fmt(ratio, 2)} |")
+        print()
+        for peers in sorted({k[0] for k in ref}):
+            if peers in crossover:
+                print(f"peers {peers}: dump faster than per-socket syscalls from {crossover[peers]:,} pending sockets on")
+            else:
+                print(f"peers {peers}: dump faster than per-socket syscalls at no measured size")
+        print()
+    if interleaved_path:
+        kist_interleaved(interleaved_path)
+
+
 def main(argv):
     if len(argv) < 3:
         print(__doc__, file=sys.stderr)
@@ -238,6 +369,11 @@ def main(argv):
         clocks(argv[2], argv[3:])
     elif mode == "nsockets":
         nsockets(argv[2], argv[3] if len(argv) > 3 else "pending")
+    elif mode == "kist":
+        if len(argv) < 5:
+            print(__doc__, file=sys.stderr)
+            return 2
+        kist(argv[2], argv[3], argv[4], argv[5] if len(argv) > 5 else None, argv[6] if len(argv) > 6 else None)
     else:
         print(__doc__, file=sys.stderr)
         return 2

@@ -35,10 +35,21 @@ public final class KistConfig {
     /** Queue capacity per stream, in payload bytes. */
     public static final int DEFAULT_STREAM_QUEUE_BYTES = 32 * 1024;
     /**
-     * Pending sockets above which a {@link BatchSocketFacts} dump replaces per-socket calls. Not
-     * measured yet; a guess at where one netlink dump beats 2n system calls.
+     * Pending sockets above which a {@link BatchSocketFacts} dump replaces per-socket calls:
+     * {@link Integer#MAX_VALUE}, never, because at no measured size was the dump the cheaper path
+     * ({@code bench/RESULTS-kist-cost.md}, {@code scripts/bench-kist.sh}, paired measurements on
+     * one fleet of loopback sockets, all pending, peers kept out of the dump as remote ones would
+     * be): the dump took 2.0 times as long as two system calls per socket at 1,000 sockets, 1.2 at
+     * 3,000, 1.07 to 1.10 at 5,000 and 1.01 to 1.05 from 10,000 to 19,000 (the most this machine's
+     * descriptor limit allows); far more below 1,000 (about 0.85 ms before it reports a socket,
+     * against about 1 &micro;s per socket for the calls). It also costs per <em>attached</em>
+     * socket its filter matches, pending or not: with 10,000 attached and 1,000 or fewer pending
+     * it took 14 to 1,400 times as long. Nor does it buy the scheduler anything else: the
+     * scheduler holds every descriptor anyway. Set a finite threshold where system calls are
+     * dearer than here; {@link KistSchedulers#kernelFacts} then adds the dump
+     * ({@link DiagSocketFacts}).
      */
-    public static final int DEFAULT_BATCH_THRESHOLD = 64;
+    public static final int DEFAULT_BATCH_THRESHOLD = Integer.MAX_VALUE;
     /** Tor's default {@code Schedulers} preference. */
     public static final List<SchedulerMode> DEFAULT_MODES =
             List.of(SchedulerMode.KIST, SchedulerMode.KIST_LITE, SchedulerMode.VANILLA);
@@ -134,7 +145,10 @@ public final class KistConfig {
         return streamQueueBytes;
     }
 
-    /** Batch facts are read when more than this many sockets are pending. */
+    /**
+     * Batch facts are read when more than this many sockets are pending; {@link Integer#MAX_VALUE}
+     * (the default, {@link #DEFAULT_BATCH_THRESHOLD}) never.
+     */
     public int batchThreshold() {
         return batchThreshold;
     }
@@ -234,7 +248,10 @@ public final class KistConfig {
             return this;
         }
 
-        /** Pending sockets above which batch facts are used, &gt;= 0. */
+        /**
+         * Pending sockets above which batch facts are used, &gt;= 0; {@link Integer#MAX_VALUE}
+         * turns batches off (see {@link #DEFAULT_BATCH_THRESHOLD}).
+         */
         public Builder batchThreshold(int threshold) {
             if (threshold < 0) {
                 throw new IllegalArgumentException("batchThreshold must be >= 0: " + threshold);

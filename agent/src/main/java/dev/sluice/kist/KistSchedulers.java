@@ -3,10 +3,12 @@ package dev.sluice.kist;
 import java.io.IOException;
 
 /**
- * {@link KistScheduler}s wired to the running kernel: the facts come from {@link DiagSocketFacts}
- * (per-socket {@code TCP_INFO} + {@code SIOCOUTQNSD}, and one {@code sock_diag} dump when more
- * than {@link KistConfig#batchThreshold()} sockets are pending), and the mode is the first of
- * {@link KistConfig#modes()} this kernel supports.
+ * {@link KistScheduler}s wired to the running kernel: the facts come from {@link FfmSocketFacts}
+ * (per-socket {@code TCP_INFO} + {@code SIOCOUTQNSD}; the default, see
+ * {@link KistConfig#DEFAULT_BATCH_THRESHOLD}) or, with a finite
+ * {@link KistConfig#batchThreshold()}, from {@link DiagSocketFacts} (the same per-socket calls,
+ * and one {@code sock_diag} dump when more sockets than that are pending), and the mode is the
+ * first of {@link KistConfig#modes()} this kernel supports.
  *
  * <pre>{@code
  * try (KistScheduler kist = KistSchedulers.forKernel(KistConfig.defaults())) {

@@ -17,7 +17,12 @@ import java.util.List;
  * (its parent closed it, or died) or {@code maxSeconds} pass. Exiting with unread data closes
  * every connection with a reset, so no TIME_WAIT sockets are left behind.
  *
- * <p>Usage: {@code Acceptor n [maxSeconds]}
+ * <p>With {@code half-close}, each accepted connection shuts down its sending side at once: the
+ * accepted ends sit in FIN-WAIT-2 and the client ends in CLOSE-WAIT, in which they can still
+ * send. A dump that selects sending states (ESTABLISHED, CLOSE-WAIT) then reports the client ends
+ * only, as it would if the peers were on other hosts.
+ *
+ * <p>Usage: {@code Acceptor n [maxSeconds [half-close]]}
  */
 public final class Acceptor {
     private Acceptor() {}
@@ -25,6 +30,7 @@ public final class Acceptor {
     public static void main(String[] args) throws IOException {
         int n = Integer.parseInt(args[0]);
         long maxSeconds = args.length > 1 ? Long.parseLong(args[1]) : 1800;
+        boolean halfClose = args.length > 2 && args[2].equals("half-close");
         PrintStream out = System.out;
 
         Thread watchdog = new Thread(() -> {
@@ -57,7 +63,11 @@ public final class Acceptor {
             out.println("port " + ((InetSocketAddress) listener.getLocalAddress()).getPort());
             out.flush();
             for (int i = 0; i < n; i++) {
-                held.add(listener.accept());
+                SocketChannel accepted = listener.accept();
+                held.add(accepted);
+                if (halfClose) {
+                    accepted.shutdownOutput();
+                }
             }
             out.println("accepted " + held.size());
             out.flush();

@@ -12,6 +12,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +26,8 @@ import java.util.concurrent.TimeUnit;
  * {@code n} connected TCP sockets on 127.0.0.1, all to one listener port held by an
  * {@link Acceptor} child process, so {@code dport = :port} selects exactly them. Each client has
  * written {@link #BYTES_PER_SOCKET} bytes the acceptor never reads. This process holds only the
- * client ends ({@code n} descriptors).
+ * client ends ({@code n} descriptors): raw descriptors ({@link #open}), or {@code java.nio}
+ * {@link SocketChannel}s ({@link #openChannels}) for code that takes channels, such as KIST.
  *
  * <p>Bounded: setup fails after {@link #SETUP_DEADLINE_SECONDS}, and the acceptor exits on its
  * own when our end of its standard input closes, even if this JVM dies. {@link #close()} stops
@@ -40,22 +43,42 @@ public final class SocketFleet implements AutoCloseable {
     private final Process acceptor;
     private final int port;
     private final int[] fds;
+    /** The client ends as channels, or {@code null} when they are raw descriptors. */
+    private final SocketChannel[] channels;
     private int opened;
 
-    private SocketFleet(Process acceptor, int port, int n) {
+    private SocketFleet(Process acceptor, int port, int n, boolean asChannels) {
         this.acceptor = acceptor;
         this.port = port;
-        this.fds = new int[n];
+        this.fds = asChannels ? null : new int[n];
+        this.channels = asChannels ? new SocketChannel[n] : null;
     }
 
+    /** {@code n} client ends as raw descriptors ({@link #fds()}). */
     public static SocketFleet open(int n) {
+        return open(n, false, false);
+    }
+
+    /**
+     * {@code n} client ends as connected, blocking {@link SocketChannel}s ({@link #channels()});
+     * {@link #fds()} is not available.
+     *
+     * @param halfClosePeers whether the acceptor shuts down the sending side of its ends (see
+     *     {@link Acceptor}): the client ends are then in CLOSE-WAIT, still able to send, and the
+     *     accepted ends in FIN-WAIT-2, outside a dump of sending sockets
+     */
+    public static SocketFleet openChannels(int n, boolean halfClosePeers) {
+        return open(n, true, halfClosePeers);
+    }
+
+    private static SocketFleet open(int n, boolean asChannels, boolean halfClosePeers) {
         long softLimit = openFileLimit();
         if (softLimit >= 0 && n + FD_HEADROOM > softLimit) {
             throw new IllegalStateException("need about " + (n + FD_HEADROOM) + " descriptors but the limit is "
                 + softLimit + "; raise it (ulimit -n) before starting the JVM");
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SETUP_DEADLINE_SECONDS);
-        Process child = startAcceptor(n);
+        Process child = startAcceptor(n, halfClosePeers);
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(
@@ -73,8 +96,12 @@ public final class SocketFleet implements AutoCloseable {
         SocketFleet fleet = null;
         try {
             String first = awaitLine(lines, child, "port ", deadline);
-            fleet = new SocketFleet(child, Integer.parseInt(first.substring("port ".length()).trim()), n);
-            fleet.connectAll(deadline);
+            fleet = new SocketFleet(child, Integer.parseInt(first.substring("port ".length()).trim()), n, asChannels);
+            if (asChannels) {
+                fleet.connectAllChannels(deadline);
+            } else {
+                fleet.connectAll(deadline);
+            }
             awaitLine(lines, child, "accepted " + n, deadline);
             return fleet;
         } catch (RuntimeException e) {
@@ -107,12 +134,33 @@ public final class SocketFleet implements AutoCloseable {
         }
     }
 
-    private static Process startAcceptor(int n) {
+    private void connectAllChannels(long deadline) {
+        InetSocketAddress target = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        ByteBuffer payload = ByteBuffer.allocate(BYTES_PER_SOCKET);
+        for (int i = 0; i < channels.length; i++) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("setup deadline passed after " + i + " connections");
+            }
+            try {
+                SocketChannel ch = SocketChannel.open();
+                channels[opened++] = ch;
+                ch.connect(target);
+                payload.clear();
+                while (payload.hasRemaining()) {
+                    ch.write(payload); // blocking; the peer's receive buffer takes 1 KiB at once
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("connection " + i + " to " + target, e);
+            }
+        }
+    }
+
+    private static Process startAcceptor(int n, boolean halfClose) {
         String java = ProcessHandle.current().info().command()
             .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
             "-cp", System.getProperty("java.class.path"), Acceptor.class.getName(), Integer.toString(n),
-            Long.toString(3600));
+            Long.toString(3600), halfClose ? "half-close" : "hold");
         pb.redirectError(ProcessBuilder.Redirect.INHERIT);
         try {
             return pb.start();
@@ -162,9 +210,20 @@ public final class SocketFleet implements AutoCloseable {
         return port;
     }
 
-    /** The client descriptors (a copy). */
+    /** The client descriptors (a copy); only for a fleet made by {@link #open}. */
     public int[] fds() {
+        if (fds == null) {
+            throw new IllegalStateException("a fleet of channels: use channels()");
+        }
         return Arrays.copyOf(fds, opened);
+    }
+
+    /** The client channels (a copy); only for a fleet made by {@link #openChannels}. */
+    public SocketChannel[] channels() {
+        if (channels == null) {
+            throw new IllegalStateException("a fleet of descriptors: use fds()");
+        }
+        return Arrays.copyOf(channels, opened);
     }
 
     public int size() {
@@ -188,8 +247,12 @@ public final class SocketFleet implements AutoCloseable {
         }
         for (int i = 0; i < opened; i++) {
             try {
-                Sockets.close(fds[i]);
-            } catch (ErrnoException ignored) {
+                if (channels != null) {
+                    channels[i].close();
+                } else {
+                    Sockets.close(fds[i]);
+                }
+            } catch (ErrnoException | IOException ignored) {
                 // keep closing the rest
             }
         }
