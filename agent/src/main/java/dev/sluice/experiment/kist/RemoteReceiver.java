@@ -1,9 +1,9 @@
 package dev.sluice.experiment.kist;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sluice.experiment.ExperimentException;
 import dev.sluice.experiment.remote.EndpointException;
 import dev.sluice.experiment.remote.JsonLines;
+import dev.sluice.experiment.remote.RemoteSession;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 
@@ -15,38 +15,23 @@ import java.net.InetSocketAddress;
  */
 final class RemoteReceiver implements ReceiverSide {
 
-    /** Longest report line accepted: 64 MiB holds millions of latencies. */
-    static final int MAX_REPORT_BYTES = 64 << 20;
-
     private final KistExperimentConfig config;
-    private final InetSocketAddress endpoint;
     private final RunControl control;
-    private volatile JsonLines lines;
-    private volatile boolean unblocked;
+    private final RemoteSession session;
 
     RemoteReceiver(KistExperimentConfig config, InetSocketAddress endpoint, RunControl control) {
         this.config = config;
-        this.endpoint = endpoint;
         this.control = control;
+        this.session = new RemoteSession(endpoint);
     }
 
     @Override
-    public Receiver.Report call() throws Exception {
-        try (JsonLines l = JsonLines.connect(endpoint, MAX_REPORT_BYTES)) {
-            lines = l;
-            if (unblocked) {
-                throw new ExperimentException("aborted");
-            }
-            l.send(JsonLines.message(KistReceiverService.TYPE).put("bulkStreams", config.bulkStreams())
-                    .put("messageBytes", config.messageBytes()));
+    public Receiver.Report call() {
+        try (RemoteSession s = session) {
+            JsonLines l = s.open(JsonLines.message(KistReceiverService.TYPE)
+                    .put("bulkStreams", config.bulkStreams()).put("messageBytes", config.messageBytes()));
             int port = l.expect("ready").path("port").asInt();
-            control.onWindow((start, end) -> {
-                try {
-                    l.send(JsonLines.message("window").put("startNs", start).put("endNs", end));
-                } catch (IOException e) {
-                    l.close(); // the read below fails and says so
-                }
-            });
+            control.onWindow((start, end) -> s.send(JsonLines.message("window").put("startNs", start).put("endNs", end)));
             control.receiverPort.complete(port);
             while (true) {
                 JsonNode m = l.receive();
@@ -63,20 +48,12 @@ final class RemoteReceiver implements ReceiverSide {
                 }
             }
         } catch (EndpointException | IOException e) {
-            if (unblocked || control.aborted()) {
-                throw new ExperimentException("aborted");
-            }
-            throw new ExperimentException("receiver in the daemon at " + endpoint.getHostString() + ":"
-                    + endpoint.getPort() + ": " + e.getMessage());
+            throw session.failure(e); // "aborted" once unblock() closed it
         }
     }
 
     @Override
     public void unblock() {
-        unblocked = true;
-        JsonLines l = lines;
-        if (l != null) {
-            l.close();
-        }
+        session.close();
     }
 }
