@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sluice.lab.TestJvm;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -107,7 +108,7 @@ class DaemonProcessTest {
         boolean ci = "true".equals(System.getenv("CI"));
         Assumptions.assumeTrue((root && setpriv) || ci, "needs root and setpriv (util-linux) to run as nobody");
         assertTrue(root && setpriv, "CI=true: root and setpriv are expected");
-        List<String> cp = readableCopy(SluicedProcess.classpath());
+        List<String> cp = TestJvm.readableCopy(SluicedProcess.classpath(), tmp);
         List<String> asNobody = List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
             "--inh-caps=-all");
 
@@ -154,42 +155,6 @@ class DaemonProcessTest {
                 }
             }
         }
-    }
-
-    /** The class path copied where nobody may read it (the originals live under root's home). */
-    private List<String> readableCopy(List<String> classpath) throws IOException {
-        Path dir = tmp.resolve("cp");
-        Files.createDirectories(dir);
-        List<String> out = new ArrayList<>();
-        int i = 0;
-        for (String entry : classpath) {
-            Path src = Path.of(entry);
-            if (!Files.exists(src)) {
-                continue;
-            }
-            Path dst = dir.resolve((i++) + "-" + src.getFileName());
-            if (Files.isDirectory(src)) {
-                try (var walk = Files.walk(src)) {
-                    for (Path p : walk.toList()) {
-                        Path t = dst.resolve(src.relativize(p).toString());
-                        if (Files.isDirectory(p)) {
-                            Files.createDirectories(t);
-                        } else {
-                            Files.copy(p, t);
-                        }
-                    }
-                }
-            } else {
-                Files.copy(src, dst);
-            }
-            out.add(dst.toString());
-        }
-        try (var walk = Files.walk(tmp)) {
-            for (Path p : walk.toList()) {
-                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
-            }
-        }
-        return out;
     }
 
     static long millisSince(long t0) {

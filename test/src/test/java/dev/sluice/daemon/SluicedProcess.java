@@ -1,5 +1,6 @@
 package dev.sluice.daemon;
 
+import dev.sluice.lab.TestJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -59,37 +60,12 @@ final class SluicedProcess implements AutoCloseable {
 
     /** {@code java [options] -cp CLASSPATH mainClass}, with the test JVM's own java. */
     static List<String> javaCommand(List<String> jvmOptions, List<String> classpath, String mainClass) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("--enable-native-access=ALL-UNNAMED");
-        cmd.addAll(jvmOptions);
-        cmd.add("-cp");
-        cmd.add(String.join(":", classpath));
-        cmd.add(mainClass);
-        return cmd;
+        return TestJvm.javaCommand(jvmOptions, classpath, mainClass);
     }
 
-    /**
-     * The test JVM's class path entries. Surefire may pass them in a manifest-only jar; then they
-     * are read from its {@code Class-Path}.
-     */
+    /** The test JVM's class path entries ({@link TestJvm#classpath()}). */
     static List<String> classpath() throws IOException {
-        List<String> out = new ArrayList<>();
-        for (String e : System.getProperty("java.class.path").split(":")) {
-            if (e.contains("surefirebooter") && e.endsWith(".jar")) {
-                try (JarFile jar = new JarFile(e)) {
-                    Manifest m = jar.getManifest();
-                    for (String u : m.getMainAttributes().getValue("Class-Path").split(" ")) {
-                        if (!u.isBlank()) {
-                            out.add(Path.of(URI.create(u)).toString());
-                        }
-                    }
-                }
-            } else if (!e.isBlank()) {
-                out.add(e);
-            }
-        }
-        return out;
+        return TestJvm.classpath();
     }
 
     /** Waits for a stderr line matching {@code p}; returns it, or null on timeout or exit. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sluice.lab.TestJvm;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -51,11 +52,7 @@ class ProbeProcessTest {
 
     private static Run run(List<String> prefix, List<String> classpath, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(prefix);
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("--enable-native-access=ALL-UNNAMED");
-        cmd.add("-cp");
-        cmd.add(String.join(":", classpath));
-        cmd.add("dev.sluice.cli.SluiceMain");
+        cmd.addAll(TestJvm.javaCommand(List.of(), classpath, "dev.sluice.cli.SluiceMain"));
         cmd.add("probe");
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
@@ -90,7 +87,7 @@ class ProbeProcessTest {
 
     @Test
     void badInputIsExitTwoWithOneLine() throws Exception {
-        List<String> cp = classpath();
+        List<String> cp = TestJvm.classpath();
         assertOneErrorLine(run(List.of(), cp, "--pid", "99999999"), 2, "sluice: no process with pid 99999999");
         assertOneErrorLine(run(List.of(), cp, "--port", "70000"), 2, "sluice: --port 70000 is out of range");
         assertOneErrorLine(run(List.of(), cp, "--state", "bogus"), 2, "sluice: Invalid value for option '--state'");
@@ -107,62 +104,7 @@ class ProbeProcessTest {
         List<String> asNobody = List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
             "--inh-caps=-all");
         // pid 1 belongs to root: nobody may not list its descriptors.
-        assertOneErrorLine(run(asNobody, readableCopy(classpath()), "--pid", "1"), 1,
+        assertOneErrorLine(run(asNobody, TestJvm.readableCopy(TestJvm.classpath(), tmp), "--pid", "1"), 1,
             "sluice: not permitted to read the descriptors of pid 1");
-    }
-
-    /** The test JVM's class path; Surefire may pass it in a manifest-only jar's {@code Class-Path}. */
-    private static List<String> classpath() throws IOException {
-        List<String> out = new ArrayList<>();
-        for (String e : System.getProperty("java.class.path").split(":")) {
-            if (e.contains("surefirebooter") && e.endsWith(".jar")) {
-                try (JarFile jar = new JarFile(e)) {
-                    for (String u : jar.getManifest().getMainAttributes().getValue("Class-Path").split(" ")) {
-                        if (!u.isBlank()) {
-                            out.add(Path.of(URI.create(u)).toString());
-                        }
-                    }
-                }
-            } else if (!e.isBlank()) {
-                out.add(e);
-            }
-        }
-        return out;
-    }
-
-    /** The class path copied where nobody may read it (the local Maven repository is root's). */
-    private List<String> readableCopy(List<String> classpath) throws IOException {
-        Path dir = Files.createDirectory(tmp.resolve("cp"));
-        List<String> out = new ArrayList<>();
-        int i = 0;
-        for (String entry : classpath) {
-            Path src = Path.of(entry);
-            if (!Files.exists(src)) {
-                continue;
-            }
-            Path dst = dir.resolve((i++) + "-" + src.getFileName());
-            if (Files.isDirectory(src)) {
-                try (var walk = Files.walk(src)) {
-                    for (Path p : walk.toList()) {
-                        Path t = dst.resolve(src.relativize(p).toString());
-                        if (Files.isDirectory(p)) {
-                            Files.createDirectories(t);
-                        } else {
-                            Files.copy(p, t);
-                        }
-                    }
-                }
-            } else {
-                Files.copy(src, dst);
-            }
-            out.add(dst.toString());
-        }
-        try (var walk = Files.walk(tmp)) {
-            for (Path p : walk.toList()) {
-                Files.setPosixFilePermissions(p,
-                    PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
-            }
-        }
-        return out;
     }
 }
