@@ -28,6 +28,8 @@ public final class OutboundMessage extends SegmentedMessage {
     int slot = -1;
     long lastActivityNs;
     int probes;
+    /** The sender's liveness slot for this message's destination, or -1. */
+    int peerSlot = -1;
 
     private volatile SendOutcome outcome;
 

@@ -39,7 +39,9 @@ import java.util.function.LongSupplier;
  *   <li>A fully sent message that hears nothing for {@link SenderConfig#ackTimeoutNs()} is
  *       probed: its last segment is sent again, which makes the receiver ACK (if it delivered
  *       it) or RESEND what it lacks. After {@link SenderConfig#maxProbes()} unanswered probes
- *       it is abandoned.</li>
+ *       it is abandoned, but only if its peer has been silent that long too: a peer that keeps
+ *       answering for other messages is alive, its path only loses packets, so the probes go
+ *       on (a message is never given up to loss alone).</li>
  *   <li>Control packets that break a rule are dropped and counted ({@link DropReason}).</li>
  * </ul>
  *
@@ -74,6 +76,10 @@ public abstract sealed class TransportSender implements PacketSink, AutoCloseabl
     private final ReceiveRing ring;
     private final MemorySegment controlPacket;
     private final KeyIndex table;
+    /** Destinations by (port, IPv4 address; 0 for IPv6 and the connected peer) to a slot of {@link #peerHeardNs}. */
+    private final KeyIndex peers;
+    /** When each destination last sent a valid ACK or RESEND; Long.MIN_VALUE: never. */
+    private final long[] peerHeardNs;
     private final OutboundMessage[] outstanding;
     private int outstandingCount;
     private long nextMessageId;
@@ -95,6 +101,8 @@ public abstract sealed class TransportSender implements PacketSink, AutoCloseabl
         this.ring = new ReceiveRing(arena, CONTROL_SLOTS, CONTROL_SLOT_BYTES);
         this.controlPacket = arena.allocate(TransportHeader.BYTES, 8);
         this.table = new KeyIndex(config.maxOutstanding());
+        this.peers = new KeyIndex(config.maxOutstanding());
+        this.peerHeardNs = new long[config.maxOutstanding()];
         this.outstanding = new OutboundMessage[config.maxOutstanding()];
         // Random start: a restarted sender with the same id must not collide with ids a
         // receiver still remembers as delivered.
@@ -148,8 +156,25 @@ public abstract sealed class TransportSender implements PacketSink, AutoCloseabl
             outstanding[outstandingCount++] = m;
             table.put(0, id, m.slot);
             m.lastActivityNs = m.createdNs();
+            m.peerSlot = peerSlot(m.destinationPort(), m.destinationIp());
             return m;
         }
+    }
+
+    /**
+     * The liveness slot of a destination, made on first use (lock held); -1 once as many
+     * destinations as {@link SenderConfig#maxOutstanding()} were seen, and then its messages are
+     * abandoned after their probes whatever the peer does, as before.
+     */
+    private int peerSlot(int port, int ip) {
+        int slot = peers.get(port, ip);
+        if (slot >= 0 || peers.isFull()) {
+            return slot;
+        }
+        slot = peers.size();
+        peerHeardNs[slot] = Long.MIN_VALUE;
+        peers.put(port, ip, slot);
+        return slot;
     }
 
     /** As {@link #newMessage(MemorySegment, InetSocketAddress)} with a copy of {@code data}. */
@@ -418,6 +443,9 @@ public abstract sealed class TransportSender implements PacketSink, AutoCloseabl
             drops.increment(DropReason.TOTAL_MISMATCH);
             return;
         }
+        if (m.peerSlot >= 0) {
+            peerHeardNs[m.peerSlot] = now;
+        }
         if (type == TransportHeader.ACK) {
             settle(m, SendOutcome.ACKNOWLEDGED);
             return;
@@ -470,10 +498,13 @@ public abstract sealed class TransportSender implements PacketSink, AutoCloseabl
                         continue;
                     }
                     if (m.probes >= config.maxProbes()) {
-                        settle(m, SendOutcome.ABANDONED);
-                        continue;
+                        if (peerSilentSince(m, now)) {
+                            settle(m, SendOutcome.ABANDONED);
+                            continue;
+                        }
+                    } else {
+                        m.probes++;
                     }
-                    m.probes++;
                     m.lastActivityNs = now;
                     counters.increment(SenderCounter.PROBES);
                     resendRange(m, (m.length() - 1) / seg * seg, m.length());
@@ -483,6 +514,19 @@ public abstract sealed class TransportSender implements PacketSink, AutoCloseabl
                 flush();
             }
         }
+    }
+
+    /**
+     * Whether {@code m}'s peer has answered nothing, for any message, for as long as {@code m}'s
+     * probes took: then it is gone, not just behind a lossy path (lock held).
+     */
+    private boolean peerSilentSince(OutboundMessage m, long now) {
+        if (m.peerSlot < 0) {
+            return true;
+        }
+        long heard = peerHeardNs[m.peerSlot];
+        long probingNs = (config.maxProbes() + 1L) * config.ackTimeoutNs();
+        return heard == Long.MIN_VALUE || now - heard >= probingNs;
     }
 
     private void settle(OutboundMessage m, SendOutcome outcome) {

@@ -201,6 +201,27 @@ class LossRecoveryTest {
     }
 
     @Test
+    void aPeerThatAnswersForOtherMessagesIsOnALossyPathNotGone() {
+        open(true, 5);
+        OutboundMessage lost = tx.newMessage(Wire.bytes(SEG, 9), null);
+        relay.dropToReceiver = id -> id == lost.id(); // its packet and every probe of it are lost
+        tx.sendUnpaced(lost);
+        settle();
+        for (int round = 0; round < 6; round++) { // twice maxProbes (3)
+            OutboundMessage other = tx.newMessage(Wire.bytes(SEG, 10 + round), null);
+            tx.sendUnpaced(other);
+            settleUntil(() -> other.outcome() == SendOutcome.ACKNOWLEDGED, "another message acknowledged");
+            senderRound();
+            assertNull(lost.outcome(), "round " + round + ": the peer answers, so the message is probed on");
+        }
+        assertTrue(tx.count(SenderCounter.PROBES) >= 6, "probed every round: " + tx.count(SenderCounter.PROBES));
+        relay.dropToReceiver = id -> false; // the path heals
+        senderRound();
+        settleUntil(() -> lost.outcome() == SendOutcome.ACKNOWLEDGED, "delivered once the path healed");
+        assertEquals(1, deliveries(lost));
+    }
+
+    @Test
     void theReceiverAbandonsAfterMaxResendsAndAProbeStartsItOver() {
         open(true, 3);
         // Segment 5 never gets through while the network is bad.

@@ -37,6 +37,8 @@ final class LossyRelay implements AutoCloseable {
     final List<Event> log = new ArrayList<>();
     private SocketAddress sender;
     volatile Rule rule = (toReceiver, type, offset, nth) -> false;
+    /** Also drops every datagram towards the receiver that belongs to a message this accepts. */
+    volatile java.util.function.LongPredicate dropToReceiver = id -> false;
 
     LossyRelay(InetSocketAddress receiver) {
         this.receiver = receiver;
@@ -101,7 +103,7 @@ final class LossyRelay implements AutoCloseable {
         long offset = buf.remaining() >= 32 ? TransportHeader.offset(buf, 0) : -1;
         long length = buf.remaining() >= 32 ? TransportHeader.length(buf, 0) : -1;
         int nth = seen.merge(toReceiver + "/" + type + "/" + id + "/" + offset, 1, Integer::sum);
-        boolean drop = rule.drop(toReceiver, type, offset, nth);
+        boolean drop = rule.drop(toReceiver, type, offset, nth) || (toReceiver && dropToReceiver.test(id));
         log.add(new Event(toReceiver, type, id, offset, length, nth, drop));
         if (!drop) {
             out.send(buf, to);
