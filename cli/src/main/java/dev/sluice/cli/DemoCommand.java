@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = SluiceMain.Version.class,
     sortOptions = false,
-    header = "Show Sluice at work in a few minutes: KIST and the pacer in a lab, with sluiced on host b.",
+    header = "Show Sluice at work in about 90 s: KIST and the pacer in a lab, with sluiced on host b.",
     description = {
         "Builds the lab (hosts a and b in network namespaces, a tbf bottleneck on a's side), starts",
         "sluiced inside host b with its experiment endpoint, runs the KIST experiment (vanilla,",
