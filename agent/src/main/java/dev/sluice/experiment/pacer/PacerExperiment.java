@@ -9,6 +9,7 @@ import dev.sluice.lab.LabUnits;
 import dev.sluice.lab.TbfInfo;
 import dev.sluice.nic.QdiscObserver;
 import dev.sluice.nic.QdiscSampler;
+import dev.sluice.nic.RouteMtu;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -166,13 +167,29 @@ public final class PacerExperiment {
     }
 
     private static Setup setUp(Lab lab, PacerExperimentConfig config) {
-        if (lab.config().mtu() != PacerExperimentConfig.MTU) {
-            throw new ExperimentException("the lab's MTU is " + lab.config().mtu() + "; this experiment needs "
-                    + PacerExperimentConfig.MTU);
+        // The workload's message geometry must be the route's: ask the kernel from a, as a sender would.
+        int routeMtu = routeMtu(lab);
+        if (routeMtu != PacerExperimentConfig.MTU) {
+            throw new ExperimentException("the route MTU from a to b is " + routeMtu + "; this experiment's message "
+                    + "geometry needs " + PacerExperimentConfig.MTU);
         }
         lab.setTbf(config.rateBitsPerSec(), config.burstBytes(), config.limitBytes());
         String bottleneck = lab.tbf().map(TbfInfo::line).map(String::strip).orElse(config.bottleneck());
         return new Setup(bottleneck, LinkRate.of(lab, config.linkMbps()));
+    }
+
+    /** The route MTU from host a to host b ({@link RouteMtu}), read in a's namespace. */
+    static int routeMtu(Lab lab) {
+        NetnsThread<Integer> t = NetnsThread.start("route-mtu", lab.a().namespace(),
+                () -> RouteMtu.to(new InetSocketAddress(lab.b().address(), 9))); // connect() sends nothing
+        try {
+            return t.join(Duration.ofSeconds(10));
+        } catch (TimeoutException e) {
+            throw new ExperimentException("reading the route MTU from a to b took over 10 s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ExperimentException("interrupted");
+        }
     }
 
     /** {@code 20us}, {@code 1ms}, {@code 1500ns}. */

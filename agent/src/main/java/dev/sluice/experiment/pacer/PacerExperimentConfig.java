@@ -69,7 +69,7 @@ public record PacerExperimentConfig(
         int threadsFifoPriority,
         Duration jitWarmup) {
 
-    /** The lab's MTU, which the experiment uses as is. */
+    /** The lab's MTU; the experiment checks the route MTU from a to b is this before it runs. */
     public static final int MTU = LabConfig.DEFAULT_MTU;
     /** Highest load accepted: beyond it the throttled backlog only grows. */
     public static final double MAX_LOAD = 1.5;
