@@ -4,7 +4,6 @@ import dev.sluice.demo.Demo;
 import dev.sluice.demo.DemoConfig;
 import dev.sluice.demo.DemoReport;
 import dev.sluice.demo.DemoResult;
-import dev.sluice.lab.LabUnits;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,22 +74,14 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     DemoConfig config() {
-        Duration kist = time("--kist-duration", kistDuration);
-        Duration pacer = time("--pacer-duration", pacerDuration);
+        Duration kist = UsageException.time("--kist-duration", kistDuration);
+        Duration pacer = UsageException.time("--pacer-duration", pacerDuration);
         Duration unloaded = Duration.ofMillis(Math.max(1_000, pacer.toMillis() * 2 / 3));
         try {
             return new DemoConfig(Duration.ofSeconds(2), kist, Duration.ofSeconds(1), pacer, unloaded,
                 report.toAbsolutePath(), daemonCommand());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
-        }
-    }
-
-    private static Duration time(String option, String text) {
-        try {
-            return LabUnits.parseTime(text);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(option + ": " + e.getMessage());
         }
     }
 

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -168,23 +167,23 @@ final class KistExperimentCommand implements Callable<Integer> {
     KistExperimentConfig config() {
         try {
             KistExperimentConfig.Builder b = KistExperimentConfig.builder()
-                .rate(parse("--rate", () -> LabUnits.parseRate(rate)))
-                .burst(parse("--burst", () -> LabUnits.parseSize(burst)))
-                .tbfLatency(time("--latency", latency))
+                .rate(UsageException.parse("--rate", () -> LabUnits.parseRate(rate)))
+                .burst(UsageException.parse("--burst", () -> LabUnits.parseSize(burst)))
+                .tbfLatency(UsageException.time("--latency", latency))
                 .bulkStreams(bulk)
                 .messageBytes(messageSize)
-                .messageInterval(time("--message-interval", messageInterval))
-                .warmup(time("--warmup", warmup))
-                .duration(time("--duration", duration))
+                .messageInterval(UsageException.time("--message-interval", messageInterval))
+                .warmup(UsageException.time("--warmup", warmup))
+                .duration(UsageException.time("--duration", duration))
                 .sockBufSizeFactor(sockBufFactor)
-                .unsentHorizon(time("--unsent-horizon", unsentHorizon))
+                .unsentHorizon(UsageException.time("--unsent-horizon", unsentHorizon))
                 .congestionControl(congestionControl);
             if (!modes.isEmpty()) {
                 b.modes(parseModes(modes));
             }
             List<Duration> ivs = new ArrayList<>();
             for (String i : intervals) {
-                ivs.add(time("--interval", i));
+                ivs.add(UsageException.time("--interval", i));
             }
             b.runIntervals(ivs);
             return b.build();
@@ -206,18 +205,6 @@ final class KistExperimentCommand implements Callable<Integer> {
             }
         }
         return list;
-    }
-
-    private static <T> T parse(String option, Supplier<T> parser) {
-        try {
-            return parser.get();
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(option + ": " + e.getMessage());
-        }
-    }
-
-    private static Duration time(String option, String text) {
-        return parse(option, () -> LabUnits.parseTime(text));
     }
 
     // ---------------------------------------------------------------- tables

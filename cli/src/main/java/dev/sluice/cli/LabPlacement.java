@@ -38,15 +38,8 @@ final class LabPlacement {
             }
             return ownLab.get();
         }
-        InetSocketAddress endpoint;
-        LabConfig config;
-        try {
-            endpoint = receiver == null ? null : DaemonConfig.parseListen(receiver);
-            config = LabConfig.builder().prefix(lab).build();
-        } catch (IllegalArgumentException e) {
-            throw new UsageException((receiver != null && !e.getMessage().contains("prefix") ? "--receiver: " : "--lab: ")
-                + e.getMessage());
-        }
+        InetSocketAddress endpoint = receiver == null ? null : UsageException.parse("--receiver", () -> DaemonConfig.parseListen(receiver));
+        LabConfig config = UsageException.parse("--lab", () -> LabConfig.builder().prefix(lab).build());
         Lab l = new Lab(config);
         List<String> problems = l.status().hostProblems();
         if (!problems.isEmpty()) {

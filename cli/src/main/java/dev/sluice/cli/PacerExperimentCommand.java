@@ -28,7 +28,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -251,10 +250,10 @@ final class PacerExperimentCommand implements Callable<Integer> {
     PacerExperimentConfig config() {
         try {
             PacerExperimentConfig.Builder b = PacerExperimentConfig.builder()
-                .rate(parse("--rate", () -> LabUnits.parseRate(rate)))
-                .burst(parse("--burst", () -> LabUnits.parseSize(burst)))
-                .limit(parse("--limit", () -> LabUnits.parseSize(limit)))
-                .sizes(parse("--sizes", () -> SizeDistribution.parse(sizes)))
+                .rate(UsageException.parse("--rate", () -> LabUnits.parseRate(rate)))
+                .burst(UsageException.parse("--burst", () -> LabUnits.parseSize(burst)))
+                .limit(UsageException.parse("--limit", () -> LabUnits.parseSize(limit)))
+                .sizes(UsageException.parse("--sizes", () -> SizeDistribution.parse(sizes)))
                 .load(load)
                 .unloadedLoad(unloadedLoad)
                 .warmup(time("--warmup", warmup))
@@ -275,7 +274,7 @@ final class PacerExperimentCommand implements Callable<Integer> {
             if (!modes.isEmpty()) {
                 List<PacingMode> list = new ArrayList<>();
                 for (String m : modes) {
-                    list.add(parse("--modes", () -> PacingMode.parse(m)));
+                    list.add(UsageException.parse("--modes", () -> PacingMode.parse(m)));
                 }
                 b.modes(list);
             }
@@ -307,20 +306,12 @@ final class PacerExperimentCommand implements Callable<Integer> {
         return ns;
     }
 
-    private static <T> T parse(String option, Supplier<T> parser) {
-        try {
-            return parser.get();
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(option + ": " + e.getMessage());
-        }
-    }
-
     private static Duration time(String option, String text) {
         String t = text.strip();
         if (t.equals("0")) {
             return Duration.ZERO;
         }
-        return parse(option, () -> LabUnits.parseTime(t));
+        return UsageException.time(option, t);
     }
 
     // ---------------------------------------------------------------- tables
