@@ -158,7 +158,7 @@ final class ReceiverLoop implements ReceiverSide {
     }
 
     private boolean inWindow(long t) {
-        return t - windowStartNs >= 0 && t - windowEndNs < 0;
+        return RunSpec.inWindow(t, windowStartNs, windowEndNs);
     }
 
     private void onMessage(int senderId, long messageId, MemorySegment data) {

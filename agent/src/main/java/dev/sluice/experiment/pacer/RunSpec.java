@@ -16,7 +16,12 @@ record RunSpec(String label, PacingMode mode, Workload workload, long maxNicQueu
                long windowStartNs, long windowEndNs, long drainEndNs) {
 
     boolean inWindow(long t) {
-        return t - windowStartNs >= 0 && t - windowEndNs < 0;
+        return inWindow(t, windowStartNs, windowEndNs);
+    }
+
+    /** Whether {@code t} is in {@code [start, end)}, on a clock that may wrap (System.nanoTime). */
+    static boolean inWindow(long t, long start, long end) {
+        return t - start >= 0 && t - end < 0;
     }
 
     double windowSeconds() {
