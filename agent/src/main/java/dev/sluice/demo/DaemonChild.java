@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * serves, and stopped with SIGTERM as a service manager stops it. Its stderr is kept, so a
  * failure can quote the daemon's own last line.
  */
-final class DaemonChild implements AutoCloseable {
+final class DaemonChild {
 
     /** How long the daemon may take to start (a JVM, the first dump, the listeners). */
     static final long START_TIMEOUT_MS = 60_000;
@@ -114,13 +114,6 @@ final class DaemonChild implements AutoCloseable {
         }
     }
 
-    /** What the daemon wrote on stderr so far. */
-    List<String> stderr() {
-        synchronized (lines) {
-            return List.copyOf(lines);
-        }
-    }
-
     /** SIGTERM, then waits; kills it if it does not stop in time. */
     Exit stop() {
         long t0 = System.nanoTime();
@@ -142,12 +135,5 @@ final class DaemonChild implements AutoCloseable {
         }
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         return new Exit(process.isAlive() ? -1 : process.exitValue(), ms, !done);
-    }
-
-    @Override
-    public void close() {
-        if (process.isAlive()) {
-            stop();
-        }
     }
 }
